@@ -1,0 +1,1 @@
+"""Pure detection logic: typed facts in, findings out. No I/O here."""

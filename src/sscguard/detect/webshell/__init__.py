@@ -1,0 +1,1 @@
+"""Web-shell detection (ATT&CK T1505.003)."""

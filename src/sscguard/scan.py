@@ -1,0 +1,289 @@
+"""``scan``: walk targets, read each file with bounds, run the detectors, build the document.
+
+The walk happens in the calling process; reading and matching run in worker processes (YARA-X
+holds the GIL, so threads would not use the second core). Small scans stay in-process, where
+starting workers would cost more than it saves. Memory stays bounded: at most a few batches
+are in flight at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import socket
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from sscguard import __version__
+from sscguard.config import ScanConfig
+from sscguard.detect.webshell.signatures import findings_for
+from sscguard.extract.files import (
+    FileContent,
+    FileEntry,
+    Walker,
+    WalkOptions,
+    display_path,
+    read_entry,
+)
+from sscguard.extract.filetype import extension, filetype
+from sscguard.model import Finding, ResultDocument, SkipCode, Skipped, sort_findings
+from sscguard.rules.yara import Matcher, MatchError, RuleSet, compile_rules
+
+log = logging.getLogger(__name__)
+
+BATCH_FILES = 48
+BATCH_BYTES = 8 << 20
+IN_PROCESS_BELOW = 64  # files: fewer than this are scanned without worker processes
+
+
+class Observer(Protocol):
+    """Progress callbacks; the library never prints, the CLI decides how to show progress."""
+
+    def discovered(self, files: int) -> None: ...
+
+    def scanned(self, files: int, size: int) -> None: ...
+
+
+class _NullObserver:
+    def discovered(self, files: int) -> None:
+        pass
+
+    def scanned(self, files: int, size: int) -> None:
+        pass
+
+
+@dataclass(slots=True)
+class BatchResult:
+    findings: list[Finding] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    files: int = 0
+    size: int = 0
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+# -- per file (runs in workers) ------------------------------------------------------------
+
+
+def analyse_file(entry: FileEntry, matcher: Matcher, max_size: int) -> BatchResult:
+    """Read one file and run every content detector on it."""
+    result = BatchResult()
+    shown = display_path(entry.path)
+    content = read_entry(entry, max_size)
+    if isinstance(content, Skipped):
+        result.skipped.append(content)
+        return result
+    return analyse_content(shown, content, matcher, result)
+
+
+def analyse_content(
+    shown: str, content: FileContent, matcher: Matcher, result: BatchResult
+) -> BatchResult:
+    result.files += 1
+    result.size += len(content.data)
+    if content.truncated:
+        result.skipped.append(
+            Skipped(
+                shown,
+                SkipCode.TOO_LARGE,
+                f"{content.size} bytes is above max_file_size; only the first and last "
+                f"{len(content.data) // 2} bytes were scanned",
+            )
+        )
+    externals = {
+        "filename": os.path.basename(shown),
+        "filepath": shown,
+        "extension": extension(shown),
+        "filetype": filetype(content.data[:16]),
+    }
+    try:
+        hits = matcher.match(content.data, externals)
+    except MatchError as exc:
+        result.skipped.append(Skipped(shown, SkipCode.ERROR, str(exc)))
+        return result
+    result.findings.extend(findings_for(shown, content.data, hits, content.truncated))
+    return result
+
+
+_WORKER: tuple[Matcher, int] | None = None
+
+
+def _init_worker(ruleset: RuleSet, max_size: int) -> None:
+    global _WORKER
+    _WORKER = (Matcher(ruleset), max_size)
+
+
+def _scan_batch(entries: list[FileEntry]) -> BatchResult:
+    assert _WORKER is not None, "worker not initialised"
+    matcher, max_size = _WORKER
+    total = BatchResult()
+    for entry in entries:
+        try:
+            one = analyse_file(entry, matcher, max_size)
+        except Exception as exc:  # one bad file must never end the run
+            log.debug("analysis failed on %r", entry.path, exc_info=True)
+            total.skipped.append(
+                Skipped(display_path(entry.path), SkipCode.ERROR, f"analysis failed: {exc!r}")
+            )
+            continue
+        total.findings.extend(one.findings)
+        total.skipped.extend(one.skipped)
+        total.files += one.files
+        total.size += one.size
+    return total
+
+
+# -- orchestration -------------------------------------------------------------------------
+
+
+def _batches(
+    items: Iterable[FileEntry | Skipped], skipped: list[Skipped], observer: Observer
+) -> Iterator[list[FileEntry]]:
+    batch: list[FileEntry] = []
+    size = 0
+    found = 0
+    for item in items:
+        if isinstance(item, Skipped):
+            skipped.append(item)
+            continue
+        found += 1
+        if found % 256 == 0:
+            observer.discovered(found)
+        batch.append(item)
+        size += min(item.size, BATCH_BYTES)
+        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    observer.discovered(found)
+    if batch:
+        yield batch
+
+
+def _merge(into: BatchResult, part: BatchResult, observer: Observer) -> None:
+    into.findings.extend(part.findings)
+    into.skipped.extend(part.skipped)
+    into.files += part.files
+    into.size += part.size
+    observer.scanned(part.files, part.size)
+
+
+def _run_in_process(
+    batches: Iterator[list[FileEntry]], ruleset: RuleSet, config: ScanConfig, observer: Observer
+) -> BatchResult:
+    _init_worker(ruleset, config.max_file_size)
+    total = BatchResult()
+    for batch in batches:
+        _merge(total, _scan_batch(batch), observer)
+    return total
+
+
+def _run_pool(
+    first: list[list[FileEntry]],
+    batches: Iterator[list[FileEntry]],
+    ruleset: RuleSet,
+    config: ScanConfig,
+    observer: Observer,
+) -> BatchResult:
+    total = BatchResult()
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(
+        max_workers=config.jobs,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(ruleset, config.max_file_size),
+    ) as pool:
+        pending: set[Future[BatchResult]] = set()
+        limit = config.jobs * 4
+
+        def drain(block_until_below: int) -> None:
+            nonlocal pending
+            while len(pending) >= block_until_below:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    _merge(total, future.result(), observer)
+
+        for batch in _chain(first, batches):
+            pending.add(pool.submit(_scan_batch, batch))
+            drain(limit)
+        drain(1)
+    return total
+
+
+def _chain(
+    first: list[list[FileEntry]], rest: Iterator[list[FileEntry]]
+) -> Iterator[list[FileEntry]]:
+    yield from first
+    yield from rest
+
+
+def scan(
+    paths: Sequence[str],
+    config: ScanConfig,
+    observer: Observer | None = None,
+    ruleset: RuleSet | None = None,
+    command: str = "scan",
+) -> ResultDocument:
+    """Scan files and folders for web shells and return the result document."""
+    observer = observer or _NullObserver()
+    started = now_iso()
+    clock = time.monotonic()
+    if ruleset is None:
+        ruleset = compile_rules(config.rules)
+    walker = Walker(
+        WalkOptions(
+            max_depth=config.max_depth,
+            max_size=config.max_file_size,
+            exclude=config.exclude,
+            one_file_system=config.one_file_system,
+        )
+    )
+    skipped: list[Skipped] = list(ruleset.skipped)
+    batches = _batches(walker.walk(list(paths)), skipped, observer)
+
+    # Look ahead: a small scan is cheaper without worker processes.
+    first: list[list[FileEntry]] = []
+    counted = 0
+    for batch in batches:
+        first.append(batch)
+        counted += len(batch)
+        if counted >= IN_PROCESS_BELOW:
+            break
+    if config.jobs <= 1 or counted < IN_PROCESS_BELOW:
+        total = _run_in_process(_chain(first, batches), ruleset, config, observer)
+    else:
+        total = _run_pool(first, batches, ruleset, config, observer)
+
+    all_findings = sort_findings(total.findings)
+    shown = tuple(f for f in all_findings if f.severity >= config.min_severity)
+    all_skipped = skipped + total.skipped
+    stats: dict[str, int | float] = {
+        "files_scanned": total.files,
+        "bytes_scanned": total.size,
+        "directories": walker.dirs,
+        "rules": len(ruleset),
+        "findings": len(shown),
+        "findings_below_threshold": len(all_findings) - len(shown),
+        "skipped": len(all_skipped),
+        "skipped_incomplete": sum(1 for s in all_skipped if s.incomplete),
+        "duration_s": round(time.monotonic() - clock, 3),
+        "jobs": config.jobs,
+    }
+    return ResultDocument(
+        tool_version=__version__,
+        rules_version=ruleset.version,
+        command=command,
+        started=started,
+        finished=now_iso(),
+        host=socket.gethostname(),
+        targets=tuple(display_path(os.path.abspath(p)) for p in paths),
+        findings=shown,
+        skipped=tuple(sorted(all_skipped, key=lambda s: (s.source, s.code.value))),
+        stats=stats,
+    )

