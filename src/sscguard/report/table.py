@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from sscguard.model import ResultDocument, Severity
+from sscguard.model import Finding, ResultDocument, Severity
 from sscguard.report import RenderOptions
 from sscguard.textutil import sanitize
 
@@ -29,6 +29,43 @@ def _plain(text: str, limit: int = 300) -> Text:
     return Text(sanitize(text, limit))
 
 
+def _findings_table(
+    console: Console, doc: ResultDocument, findings: list[Finding], options: RenderOptions
+) -> None:
+    """One row per subject (file or object): its worst finding in full, the others listed."""
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(f.subject.path, []).append(f)
+    table = Table(show_lines=True, expand=True, title=_plain(doc.command, 200))
+    table.add_column("Severity", no_wrap=True)
+    table.add_column("Rule", no_wrap=True)
+    table.add_column("Where", overflow="fold", ratio=2)
+    table.add_column("What and why", overflow="fold", ratio=3)
+    for path, group in groups.items():
+        top = group[0]  # the document is sorted worst first
+        sev = Text(f"{top.severity.value}\n({top.confidence.value})", style=_STYLE[top.severity])
+        rule = Text(top.rule_id)
+        techniques = ", ".join(dict.fromkeys(a.technique for f in group for a in f.attack))
+        rule.append(f"\n{techniques}", style="dim")
+        body = Text(sanitize(top.title), style="bold")
+        body.append("\n")
+        body.append(sanitize(top.why, 400))
+        for e in top.evidence[: 3 if options.verbose == 0 else None]:
+            body.append("\n")
+            line = f"line {e.location.line}: " if e.location.line is not None else ""
+            body.append(f"  {line}", style="dim")
+            body.append(sanitize(e.excerpt or e.detail, 160), style="magenta")
+        for other in group[1:]:
+            body.append("\n+ ", style="dim")
+            body.append(f"{other.rule_id} ({other.severity.value}) ", style=_STYLE[other.severity])
+            body.append(sanitize(other.title, 120))
+        if options.verbose:
+            body.append("\nfix: ", style="dim")
+            body.append(sanitize(top.remediation, 400))
+        table.add_row(sev, rule, _plain(path), body)
+    console.print(table)
+
+
 def render_table(doc: ResultDocument, out: TextIO, options: RenderOptions) -> None:
     console = Console(
         file=out,
@@ -41,30 +78,7 @@ def render_table(doc: ResultDocument, out: TextIO, options: RenderOptions) -> No
     )
     findings = [f for f in doc.findings if f.severity >= options.min_severity]
     if findings:
-        table = Table(show_lines=True, expand=True, title=Text(f"sscguard {doc.command}"))
-        table.add_column("Severity", no_wrap=True)
-        table.add_column("Rule", no_wrap=True)
-        table.add_column("Where", overflow="fold", ratio=2)
-        table.add_column("What and why", overflow="fold", ratio=3)
-        for f in findings:
-            sev = Text(f"{f.severity.value}\n({f.confidence.value})", style=_STYLE[f.severity])
-            techniques = ", ".join(dict.fromkeys(a.technique for a in f.attack))
-            rule = Text(f.rule_id)
-            rule.append(f"\n{techniques}", style="dim")
-            where = _plain(str(f.subject))
-            body = Text(sanitize(f.title), style="bold")
-            body.append("\n")
-            body.append(sanitize(f.why, 400))
-            for e in f.evidence[: 3 if options.verbose == 0 else None]:
-                body.append("\n")
-                line = f"line {e.location.line}: " if e.location.line is not None else ""
-                body.append(f"  {line}", style="dim")
-                body.append(sanitize(e.excerpt or e.detail, 160), style="magenta")
-            if options.verbose:
-                body.append("\nfix: ", style="dim")
-                body.append(sanitize(f.remediation, 400))
-            table.add_row(sev, rule, where, body)
-        console.print(table)
+        _findings_table(console, doc, findings, options)
     counts = Counter(f.severity for f in findings)
     summary = Text("Findings: ")
     if findings:

@@ -302,7 +302,11 @@ def _compile(
 
 
 def compile_rules(
-    user_dirs: Sequence[str] = (), *, builtin: bool = True, cache_dir: str | None = None
+    user_dirs: Sequence[str] = (),
+    *,
+    builtin: bool = True,
+    cache_dir: str | None = None,
+    sources: Sequence[RuleSource] | None = None,
 ) -> RuleSet:
     """Built-in rules (strictly validated) plus users' rules (leniently) as one ``RuleSet``.
 
@@ -311,9 +315,10 @@ def compile_rules(
     """
     import yara_x
 
-    sources = builtin_sources() if builtin else []
+    if sources is None:
+        sources = builtin_sources() if builtin else []
     extra, skipped = user_sources(user_dirs)
-    version = _sources_digest(sources + extra)
+    version = _sources_digest([*sources, *extra])
     cached = _read_cache(version, cache_dir)
     if cached is not None:
         blob, compile_skips = cached

@@ -1,0 +1,18 @@
+rule SSC_003_023
+{
+    meta:
+        id = "SSC-003-023"
+        title = "ASP Execute/Eval of Request data"
+        technique = "T1505.003"
+        data_component = "DS0022 File Creation"
+        mitigations = "M1047,M1042,M1026"
+        severity = "high"
+        confidence = "high"
+        language = "asp"
+        why = "Classic ASP Execute, ExecuteGlobal or Eval on Request values runs any VBScript/JScript the client sends, the classic one-line ASP shell."
+        remediation = "Take the file offline or isolate the host, compare it with a known-good copy of the application, and check web-server access logs for requests to it; remove it and rotate credentials reachable from the web server."
+    strings:
+        $a = /(^|[^\w.])(execute|executeglobal|eval)\s*\(?\s*(\w{1,20}\s*\(\s*){0,2}request\s*(\.\s*(form|querystring|item|cookies|servervariables))?\s*[\(\[]/ nocase
+    condition:
+        $a and filesize < 5MB
+}

@@ -1,0 +1,22 @@
+rule SSC_003_028
+{
+    meta:
+        id = "SSC-003-028"
+        title = "ASP.NET JScript eval of Request data"
+        technique = "T1505.003"
+        data_component = "DS0022 File Creation"
+        mitigations = "M1047,M1042,M1026"
+        severity = "high"
+        confidence = "high"
+        language = "aspx"
+        why = "JScript.NET eval of Request values (often with the \"unsafe\" flag) executes arbitrary .NET code sent by the client, the China Chopper style ASPX one-liner."
+        remediation = "Take the file offline or isolate the host, compare it with a known-good copy of the application, and check web-server access logs for requests to it; remove it and rotate credentials reachable from the web server."
+    strings:
+        $a = /(^|[^\w.])eval\s*\(\s*(\w{1,30}\s*\(\s*){0,2}Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*\[/ nocase
+        $b = /eval\s*\([^;\n]{0,120},\s*['\"]unsafe['\"]\s*\)/ nocase
+        $js = /<%@\s*Page\s+Language\s*=\s*['\"]?\s*Jscript/ nocase
+        $ev = /eval\s*\(/ nocase
+        $in = /(Request|FromBase64String)/
+    condition:
+        ($a or $b or ($js and $ev and $in)) and filesize < 5MB
+}

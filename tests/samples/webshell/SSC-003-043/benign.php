@@ -1,0 +1,4 @@
+<?php
+$ops = ['+', '-', '^', '&'];
+$flags = E_ALL ^ E_NOTICE;
+$type = 'int' | 'float';

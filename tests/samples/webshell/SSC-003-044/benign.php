@@ -1,0 +1,3 @@
+<?php
+$t = preg_replace('/\s+/', ' ', $text);
+$u = preg_replace('/[^a-z]/i', '', $user);

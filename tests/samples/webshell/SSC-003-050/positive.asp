@@ -1,0 +1,2 @@
+<%@ LANGUAGE = VBScript.Encode %>
+<%#@~^CAAAAA==~bPmDhPbwAAAA==^#~@%>

@@ -1,0 +1,4 @@
+<?php
+$q = trim($_GET['q'] ?? '');
+$render = 'htmlspecialchars';
+echo $render($q);
