@@ -18,8 +18,9 @@ rule SSC_003_010
         $hex3 = "\\x5f\\x52\\x45\\x51\\x55\\x45\\x53\\x54" nocase
         $hex4 = "\\x5f\\x43\\x4f\\x4f\\x4b\\x49\\x45" nocase
         $chr = /chr\s*\(\s*95\s*\)\s*\.\s*chr\s*\(\s*(80|71|82|67)\s*\)/
+        $cat = /\$\{\s*['\"]_['\"]\s*\.\s*\$\w{0,10}\s*\}/
         $glob = /\$GLOBALS\s*\[\s*['\"]_(POST|GET|REQUEST|COOKIE)['\"]\s*\]\s*\[/
         $alias = /\$\w{1,3}\s*=\s*&?\s*\$_(POST|GET|REQUEST|COOKIE)\s*;/
     condition:
-        any of ($split, $hex*, $chr, $glob) or ($alias and filesize < 4KB)
+        any of ($split, $hex*, $chr, $glob, $cat) or ($alias and filesize < 4KB)
 }

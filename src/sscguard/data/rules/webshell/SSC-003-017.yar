@@ -15,6 +15,7 @@ rule SSC_003_017
         $mv = /(move_uploaded_file|copy)\s*\(\s*\$_FILES\s*\[[^\]\n]{1,30}\]\s*\[\s*['\"]tmp_name['\"]\s*\]\s*,\s*[^;\n]{0,80}(\$_FILES\s*\[[^\]\n]{1,30}\]\s*\[\s*['\"]name['\"]|\$_(GET|POST|REQUEST)\s*\[)/ nocase
         $form = "multipart/form-data" nocase
         $sane = /(basename|pathinfo|uniqid|random_bytes|md5|sha1|preg_match|in_array)\s*\(/ nocase
+        $php = /(move_uploaded_file|copy)\s*\([^;\n]{0,80},\s*['\"][^'\"\n$]{0,40}\.(php\d?|phtml|asp|aspx|jsp)['\"]\s*\)/ nocase
     condition:
-        $mv and $form and not $sane and filesize < 6KB
+        (($mv and $form and not $sane) or $php) and filesize < 6KB
 }

@@ -1,0 +1,198 @@
+"""Scan one tree with sscguard and with `yara -r` in the same run; print speed, memory, ratio.
+
+    python bench/webshell.py [--tree DIR] [--yara-rules FILE_OR_DIR] [--jobs N]
+
+`--tree` defaults to the development corpus ($SSCGUARD_CORPUS or /work/eval/corpus/f).
+`--yara-rules` is the rule set the peer runs (for example a checkout of a public YARA pack);
+without it the peer runs sscguard's own built-in rules, so both tools do the same matching
+work. Peak RSS is the largest sum of resident memory over the whole process tree (workers
+included), sampled every 20 ms from /proc. Needs Debian's `yara` package for the peer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Measure:
+    name: str
+    wall_s: float
+    peak_rss_mb: float
+    exit_code: int
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    total = 0
+    stack = [pid]
+    seen: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            with open(f"/proc/{current}/status") as handle:
+                for line in handle:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    stack.extend(int(c) for c in handle.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run(name: str, argv: list[str]) -> Measure:
+    peak = 0
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kb(proc.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if proc.returncode not in (0, 1):
+        sys.stderr.write(
+            f"{name} exited {proc.returncode}: {err.decode(errors='replace')[-2000:]}\n"
+        )
+    return Measure(name, wall, peak / 1024, proc.returncode)
+
+
+def tree_size(tree: Path) -> tuple[int, int]:
+    files = size = 0
+    for dirpath, _, names in os.walk(tree):
+        for n in names:
+            p = os.path.join(dirpath, n)
+            if os.path.isfile(p) and not os.path.islink(p):
+                files += 1
+                size += os.path.getsize(p)
+    return files, size
+
+
+EXTERNALS = ["-d", "filename=", "-d", "filepath=", "-d", "extension=", "-d", "filetype="]
+
+
+def builtin_rules_file(yara: str) -> tuple[str, int, int]:
+    """sscguard's built-in rules that libyara can also compile, joined into one file.
+
+    Returns the file, the number of rules kept and the number libyara refused (YARA-X accepts
+    some regular expressions that libyara calls too complex).
+    """
+    parts = sorted((REPO / "src" / "sscguard" / "data" / "rules").glob("*/*.yar"))
+    kept = refused = 0
+    with tempfile.NamedTemporaryFile("w", suffix=".yar", delete=False) as out:
+        for p in parts:
+            probe = subprocess.run(
+                [yara, "-w", *EXTERNALS, str(p), os.devnull], capture_output=True, check=False
+            )
+            if probe.returncode != 0:
+                refused += 1
+                continue
+            kept += 1
+            out.write(p.read_text() + "\n")
+    return out.name, kept, refused
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    default_tree = os.environ.get("SSCGUARD_CORPUS", "/work/eval/corpus/f")
+    parser.add_argument("--tree", default=default_tree)
+    parser.add_argument("--yara-rules", help="rule file or folder for the peer (default: ours)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+
+    tree = Path(args.tree)
+    if not tree.is_dir():
+        print(f"no tree at {tree}: build the corpus (see ../shared/eval/README.md) or pass --tree")
+        return 2
+    yara = shutil.which("yara")
+    if not yara:
+        print("the peer needs Debian's yara package: apt-get install -y yara")
+        return 2
+    sscguard = shutil.which("sscguard", path=str(REPO / ".venv" / "bin")) or "sscguard"
+    files, size = tree_size(tree)
+
+    note = ""
+    if args.yara_rules:
+        rules = args.yara_rules
+    else:
+        rules, kept, refused = builtin_rules_file(yara)
+        note = f" ({kept} rules; {refused} that libyara cannot compile left out)"
+    rule_args: list[str]
+    if os.path.isdir(rules):
+        rule_args = [str(p) for p in sorted(Path(rules).rglob("*.yar"))]
+    else:
+        rule_args = [rules]
+
+    # Warm the page cache so neither tool pays for the first read.
+    for dirpath, _, names in os.walk(tree):
+        for n in names:
+            try:
+                with open(os.path.join(dirpath, n), "rb") as handle:
+                    while handle.read(1 << 20):
+                        pass
+            except OSError:
+                pass
+
+    ours = run(
+        "sscguard",
+        [
+            sscguard,
+            "scan",
+            "--no-progress",
+            "--format",
+            "json",
+            "-o",
+            os.devnull,
+            "-j",
+            str(args.jobs),
+            str(tree),
+        ],
+    )
+    peer = run(
+        "yara -r",
+        [yara, "-r", "-w", "-p", str(args.jobs), *EXTERNALS, *rule_args, str(tree)],
+    )
+    print(f"tree: {tree}  files: {files}  size: {size / 1e6:.1f} MB  jobs: {args.jobs}")
+    print(f"peer rules: {args.yara_rules or 'sscguard built-in rules'}{note}")
+    print(f"{'tool':<10} {'wall s':>8} {'files/s':>9} {'MB/s':>8} {'peak RSS MB':>12}")
+    for m in (ours, peer):
+        print(
+            f"{m.name:<10} {m.wall_s:>8.2f} {files / m.wall_s:>9.0f} "
+            f"{size / 1e6 / m.wall_s:>8.1f} {m.peak_rss_mb:>12.0f}"
+        )
+    print(
+        f"ratio (yara wall / sscguard wall): {peer.wall_s / ours.wall_s:.2f}x; "
+        f"RSS sscguard/yara: {ours.peak_rss_mb / max(peer.peak_rss_mb, 1):.2f}x"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
