@@ -3,28 +3,19 @@
 Exit codes: 0 nothing at or above the threshold, 1 findings at or above it, 2 usage or
 configuration error, 3 incomplete (something could not be analysed and nothing was found).
 Findings win over incompleteness: exit 1 tells cron "look at this" either way.
+Subcommands live in ``sscguard.commands`` and are listed in its explicit registry.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
 import logging
-import os
 import sys
-from collections.abc import Iterator, Sequence
-from typing import Any, TextIO
+from collections.abc import Sequence
 
 from sscguard import __version__
-
-EXIT_CLEAN = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
-EXIT_INCOMPLETE = 3
-EXIT_INTERRUPTED = 130
-
-log = logging.getLogger("sscguard")
+from sscguard.commands import registry
+from sscguard.commands.common import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 
 _SEVERITIES = ("info", "low", "medium", "high", "critical")
 
@@ -80,51 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sscguard {__version__}")
     _common_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    scan = sub.add_parser(
-        "scan",
-        help="scan files and folders for web shells (T1505.003)",
-        description="Scan files and folders for web shells with sscguard's rules and yours.",
-    )
-    scan.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to scan")
-    scan.add_argument(
-        "--rules",
-        action="append",
-        metavar="DIR",
-        help="extra YARA rule files or folders (LOKI-style externals are defined); repeatable",
-    )
-    scan.add_argument(
-        "--max-file-size",
-        metavar="SIZE",
-        help="files above this are scanned as head+tail and listed as skipped (default 32MiB)",
-    )
-    scan.add_argument("--max-depth", type=int, metavar="N", help="directory depth limit")
-    scan.add_argument(
-        "-j", "--jobs", type=int, metavar="N", help="worker processes (default: cores)"
-    )
-    scan.add_argument(
-        "--exclude", action="append", metavar="GLOB", help="skip paths matching this glob"
-    )
-    scan.add_argument(
-        "--one-file-system", action="store_true", default=None, help="stay on the roots' devices"
-    )
-    _common_options(scan)
-
-    report = sub.add_parser(
-        "report",
-        help="re-render a saved JSON result in another format",
-        description="Load a result document written with --format json and render it again.",
-    )
-    report.add_argument("result", metavar="RESULT.json")
-    _common_options(report)
-
-    rules = sub.add_parser(
-        "rules",
-        help="list the built-in rules (and any extra ones)",
-        description="List rule IDs, severities, ATT&CK techniques and titles.",
-    )
-    rules.add_argument("--rules", action="append", metavar="DIR", help="extra YARA rules")
-    _common_options(rules)
+    for command in registry():
+        child = sub.add_parser(command.NAME, help=command.HELP, description=command.DESCRIPTION)
+        command.add_arguments(child)
+        _common_options(child)
+        child.set_defaults(_run=command.run)
     return parser
 
 
@@ -142,153 +93,6 @@ def _setup_logging(verbosity: int, quiet: bool) -> None:
     root.propagate = False
 
 
-@contextlib.contextmanager
-def _output(path: str | None) -> Iterator[TextIO]:
-    if path is None or path == "-":
-        yield sys.stdout
-        return
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        yield handle
-
-
-def _config(args: argparse.Namespace, extra: dict[str, Any]) -> Any:
-    from sscguard.config import build_config
-    from sscguard.model import Severity
-
-    cli: dict[str, Any] = {
-        "format": getattr(args, "format", None),
-        "output": getattr(args, "output", None),
-        "min_severity": Severity.parse(args.min_severity)
-        if hasattr(args, "min_severity")
-        else None,
-        "progress": False if getattr(args, "no_progress", False) else None,
-        "verbosity": getattr(args, "verbose", None),
-        **extra,
-    }
-    return build_config(cli, getattr(args, "config", None), os.environ)
-
-
-def _render(doc: Any, cfg: Any, stream_is_tty: bool) -> None:
-    from sscguard.report import RenderOptions, renderer
-
-    render = renderer(cfg.format)
-    to_terminal = cfg.output in (None, "-") and stream_is_tty
-    options = RenderOptions(
-        color=to_terminal,
-        width=None if to_terminal else 160,
-        verbose=cfg.verbosity,
-        min_severity=cfg.min_severity,
-    )
-    with _output(cfg.output) as out:
-        render(doc, out, options)
-
-
-def _exit_code(doc: Any, cfg: Any) -> int:
-    if doc.at_or_above(cfg.min_severity):
-        return EXIT_FINDINGS
-    if doc.incomplete:
-        return EXIT_INCOMPLETE
-    return EXIT_CLEAN
-
-
-def _cmd_scan(args: argparse.Namespace) -> int:
-    from sscguard.config import parse_size
-    from sscguard.scan import scan
-
-    extra: dict[str, Any] = {
-        "rules": tuple(args.rules) if args.rules else None,
-        "max_file_size": parse_size(args.max_file_size) if args.max_file_size else None,
-        "max_depth": args.max_depth,
-        "jobs": args.jobs,
-        "exclude": tuple(args.exclude) if args.exclude else None,
-        "one_file_system": args.one_file_system,
-    }
-    cfg = _config(args, extra)
-    if cfg.jobs < 1 or cfg.max_depth < 1:
-        raise _usage("--jobs and --max-depth must be at least 1")
-    show_progress = cfg.progress and not getattr(args, "quiet", False) and sys.stderr.isatty()
-    from sscguard.progress import progress_observer
-
-    with progress_observer(show_progress) as observer:
-        doc = scan(args.paths, cfg, observer=observer, command=_command_line())
-    _render(doc, cfg, sys.stdout.isatty())
-    return _exit_code(doc, cfg)
-
-
-def _cmd_report(args: argparse.Namespace) -> int:
-    from sscguard.errors import ReportError
-    from sscguard.model import ResultDocument
-
-    cfg = _config(args, {})
-    try:
-        with open(args.result, encoding="utf-8") as handle:
-            data = json.load(handle)
-        doc = ResultDocument.from_dict(data)
-    except OSError as exc:
-        raise ReportError(f"cannot read {args.result}: {exc.strerror or exc}") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ReportError(f"{args.result}: {exc}") from None
-    _render(doc, cfg, sys.stdout.isatty())
-    return _exit_code(doc, cfg)
-
-
-def _cmd_rules(args: argparse.Namespace) -> int:
-    from sscguard.rules.yara import compile_rules
-
-    cfg = _config(args, {"rules": tuple(args.rules) if args.rules else None})
-    ruleset = compile_rules(cfg.rules)
-    infos = sorted(ruleset.infos.values(), key=lambda r: (not r.builtin, r.id))
-    with _output(cfg.output) as out:
-        if cfg.format in ("json", "jsonl"):
-            rows = [
-                {
-                    "id": r.id,
-                    "title": r.title,
-                    "severity": r.severity.value,
-                    "confidence": r.confidence.value,
-                    "language": r.language,
-                    "techniques": [a.technique for a in r.attack],
-                    "mitigations": sorted({m for a in r.attack for m in a.mitigations}),
-                    "why": r.why,
-                    "source": r.source,
-                }
-                for r in infos
-            ]
-            if cfg.format == "json":
-                out.write(json.dumps(rows, indent=2) + "\n")
-            else:
-                out.writelines(json.dumps(row) + "\n" for row in rows)
-        else:
-            from sscguard.textutil import sanitize
-
-            for r in infos:
-                techniques = ",".join(a.technique for a in r.attack)
-                out.write(
-                    f"{r.id:<28} {r.severity.value:<8} {r.confidence.value:<6} {r.language:<5} "
-                    f"{techniques:<10} {sanitize(r.title, 100)}\n"
-                )
-        for s in ruleset.skipped:
-            log.warning("rule file skipped: %s: %s", s.source, s.reason)
-    return EXIT_CLEAN
-
-
-class _UsageError(Exception):
-    pass
-
-
-def _usage(message: str) -> _UsageError:
-    return _UsageError(message)
-
-
-def _command_line() -> str:
-    from sscguard.textutil import sanitize
-
-    return sanitize(" ".join(["sscguard", *sys.argv[1:]]), 1000)
-
-
-_COMMANDS = {"scan": _cmd_scan, "report": _cmd_report, "rules": _cmd_rules}
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -299,11 +103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sscguard.errors import SscguardError
 
     try:
-        return _COMMANDS[args.command](args)
-    except _UsageError as exc:
-        print(f"sscguard: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except SscguardError as exc:
+        code: int = args._run(args)
+        return code
+    except (UsageError, SscguardError) as exc:
         print(f"sscguard: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:  # e.g. --output in a folder that does not exist
