@@ -13,6 +13,7 @@ rule SSC_003_023
         remediation = "Take the file offline or isolate the host, compare it with a known-good copy of the application, and check web-server access logs for requests to it; remove it and rotate credentials reachable from the web server."
     strings:
         $a = /(^|[^\w.])(execute|executeglobal|eval)\s*\(?\s*(\w{1,20}\s*\(\s*){0,2}request\s*(\.\s*(form|querystring|item|cookies|servervariables))?\s*[\(\[]/ nocase
+        $s = /(^|[^\w.])(execute|executeglobal|eval)\s*\(?\s*session\s*\(/ nocase
     condition:
-        $a and filesize < 5MB
+        any of them and filesize < 5MB
 }

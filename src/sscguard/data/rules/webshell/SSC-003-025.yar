@@ -16,6 +16,10 @@ rule SSC_003_025
         $ct = /(createtextfile|opentextfile)\s*\(/ nocase
         $wr = /\.\s*write(line)?\s*\(?\s*request\s*(\.\s*(form|querystring|item))?\s*\(/ nocase
         $wr2 = /(createtextfile|opentextfile)\s*\(\s*[^\n]{0,60}request\s*(\.\s*(form|querystring|item))?\s*\(/ nocase
+        $wr3 = /\.\s*write(line)?\s*\(?\s*\w{1,20}\s*\)?\s*[\r\n:%]/ nocase
+        $req = /request\s*(\.\s*(form|querystring|item))?\s*\(/ nocase
+        $st = "adodb.stream" nocase
+        $stw = /savetofile\s*\(?\s*[^\n]{0,40}request\s*(\.\s*(form|querystring|item))?\s*\(/ nocase
     condition:
-        $fso and $ct and ($wr or $wr2) and filesize < 2MB
+        (($fso and $ct and ($wr or $wr2)) or ($fso and $ct and $wr3 and $req and filesize < 10KB) or ($st and $stw and $req)) and filesize < 2MB
 }

@@ -14,9 +14,10 @@ rule SSC_003_028
     strings:
         $a = /(^|[^\w.])eval\s*\(\s*(\w{1,30}\s*\(\s*){0,2}Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*\[/ nocase
         $b = /eval\s*\([^;\n]{0,120},\s*['\"]unsafe['\"]\s*\)/ nocase
-        $js = /<%@\s*Page\s+Language\s*=\s*['\"]?\s*Jscript/ nocase
+        $js = /(<%@\s*Page\s+Language\s*=\s*['\"]?\s*Jscript|language\s*=\s*['\"]?JScript['\"]?\s*runat|runat\s*=\s*['\"]?server['\"]?\s*language\s*=\s*['\"]?JScript)/ nocase
         $ev = /eval\s*\(/ nocase
+        $ev2 = /eval\s*\(\s*\w{1,20}\s*,\s*\w{1,20}\s*\)/
         $in = /(Request|FromBase64String)/
     condition:
-        ($a or $b or ($js and $ev and $in)) and filesize < 5MB
+        ($a or $b or ($js and (($ev and $in) or $ev2))) and filesize < 5MB
 }

@@ -16,6 +16,9 @@ rule SSC_003_035
         $chr = /(chrw?\s*\(\s*[0-9]{2,3}\s*\)\s*&\s*){6}/ nocase
         $dec = /(execute|executeglobal)\s*\(?\s*\w{1,30}\s*\(\s*['\"][0-9a-fA-F%]{24}/ nocase
         $un = /(execute|executeglobal|eval)\s*\(?\s*(unescape|strreverse)\s*\(/ nocase
+        $rev = /tseuqer\s*(lave|etucexe)/ nocase
+        $exf = /(^|[^\w.])(execute|executeglobal)\s*\(?\s*\w{1,30}\s*\(\s*\w{1,30}\s*\)\s*\)?\s*(%>|\r|\n|:)/ nocase
+        $mid = /mid\s*\(\s*\w{1,20}\s*,\s*\w{1,10}\s*,\s*1\s*\)/ nocase
     condition:
-        (($ex and $chr) or $dec or $un) and filesize < 5MB
+        (($ex and $chr) or $dec or $un or ($rev and $ex) or ($exf and $mid)) and filesize < 5MB
 }

@@ -12,7 +12,7 @@ rule SSC_003_048
         why = "A short classic ASP page that copies a Request value into a variable and runs it with Eval/Execute is a one-line shell split in two to dodge signatures."
         remediation = "Take the file offline or isolate the host, compare it with a known-good copy of the application, and check web-server access logs for requests to it; remove it and rotate credentials reachable from the web server."
     strings:
-        $ex = /(^|[^\w.])(eval|execute|executeglobal)\s*\(?\s*[a-z_]\w{0,20}\s*\)?\s*(%>|\r|\n|:|;|\+)/ nocase
+        $ex = /(^|[^\w.])(eval|execute|executeglobal)\s*\(?\s*[a-z_]\w{0,20}\s*\)?\s*(%>|\r|\n|:|;|\+|')/ nocase
         $js = /\{\s*['\"]?\w{1,10}['\"]?\s*:\s*eval\s*\}/ nocase
         $req = /request\s*(\.\s*(form|querystring|item|cookies))?\s*[\(\[]/ nocase
         $asp = /<%|runat\s*=\s*['\"]?server/ nocase

@@ -14,8 +14,8 @@ rule SSC_003_051
     strings:
         $proc = /(ProcessStartInfo|new\s+(System\.Diagnostics\.)?Process\s*\(|Process\s*\.\s*Start)/
         $redir = "RedirectStandardOutput"
-        $out = /StandardOutput\s*\.\s*(ReadToEnd|ReadLine|ReadAsync|ReadToEndAsync)/
-        $in = /(\w\s*\.\s*Text\b|Request\s*[\[\(\.])/
+        $out = "StandardOutput"
+        $in = /(\w\s*\.\s*Text\b|Request\s*[\[\(\.])/ nocase
         $page = /(<%@\s*(Page|WebHandler|WebService|Control)|runat\s*=\s*['\"]?server)/ nocase
     condition:
         $page and $proc and $redir and $out and $in and filesize < 5MB

