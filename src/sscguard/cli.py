@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from sscguard import __version__
 from sscguard.commands import registry
 from sscguard.commands.common import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
+from sscguard.config import FORMATS
 
 _SEVERITIES = ("info", "low", "medium", "high", "critical")
 
@@ -25,7 +26,7 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("output and run options")
     group.add_argument(
         "--format",
-        choices=("table", "json", "jsonl", "sarif"),
+        choices=FORMATS,
         default=argparse.SUPPRESS,
         help="report format (default: table)",
     )

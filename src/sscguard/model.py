@@ -102,12 +102,17 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """One piece of evidence: what kind, where, a short sanitized excerpt and a detail line."""
+    """One piece of evidence: what kind, where, a short sanitized excerpt and a detail line.
+
+    ``time`` (ISO 8601 UTC, optional) is when the evidence happened: a file's modification
+    time, a log line's timestamp, a process's start. Reports draw their timeline from it.
+    """
 
     kind: str
     location: Location
     excerpt: str = ""
     detail: str = ""
+    time: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +281,18 @@ def _location_from_dict(data: Mapping[str, Any]) -> Location:
     return Location(str(data["path"]), opt("line"), opt("column"), opt("offset"))
 
 
+def _evidence_to_dict(e: Evidence) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "kind": e.kind,
+        "location": _location_to_dict(e.location),
+        "excerpt": e.excerpt,
+        "detail": e.detail,
+    }
+    if e.time:
+        out["time"] = e.time
+    return out
+
+
 def finding_to_dict(f: Finding) -> dict[str, Any]:
     return {
         "rule_id": f.rule_id,
@@ -293,15 +310,7 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
         ],
         "why": f.why,
         "remediation": f.remediation,
-        "evidence": [
-            {
-                "kind": e.kind,
-                "location": _location_to_dict(e.location),
-                "excerpt": e.excerpt,
-                "detail": e.detail,
-            }
-            for e in f.evidence
-        ],
+        "evidence": [_evidence_to_dict(e) for e in f.evidence],
         "tags": list(f.tags),
         "fingerprint": f.fingerprint,
     }
@@ -330,6 +339,7 @@ def finding_from_dict(data: Mapping[str, Any]) -> Finding:
                 _location_from_dict(e["location"]),
                 str(e.get("excerpt", "")),
                 str(e.get("detail", "")),
+                str(e.get("time", "")),
             )
             for e in data.get("evidence", ())
         ),

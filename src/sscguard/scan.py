@@ -80,11 +80,19 @@ def analyse_file(entry: FileEntry, matcher: Matcher, max_size: int) -> BatchResu
     if isinstance(content, Skipped):
         result.skipped.append(content)
         return result
-    return analyse_content(shown, content, matcher, result)
+    return analyse_content(shown, content, matcher, result, mtime_iso(entry.mtime_ns))
+
+
+def mtime_iso(mtime_ns: int) -> str:
+    try:
+        moment = datetime.fromtimestamp(mtime_ns / 1e9, UTC)
+    except (OverflowError, OSError, ValueError):  # attacker-set absurd timestamps
+        return ""
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def analyse_content(
-    shown: str, content: FileContent, matcher: Matcher, result: BatchResult
+    shown: str, content: FileContent, matcher: Matcher, result: BatchResult, mtime: str = ""
 ) -> BatchResult:
     result.files += 1
     result.size += len(content.data)
@@ -108,7 +116,9 @@ def analyse_content(
     except MatchError as exc:
         result.skipped.append(Skipped(shown, SkipCode.ERROR, str(exc)))
         return result
-    result.findings.extend(findings_for(shown, content.data, hits, content.truncated))
+    result.findings.extend(
+        findings_for(shown, content.data, hits, content.truncated, size=content.size, mtime=mtime)
+    )
     return result
 
 
