@@ -43,6 +43,13 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
         "--config", metavar="FILE", default=argparse.SUPPRESS, help="TOML configuration file"
     )
     group.add_argument(
+        "--suppress",
+        action="append",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="TOML file of [[suppress]] entries (repeatable)",
+    )
+    group.add_argument(
         "--no-progress",
         action="store_true",
         default=argparse.SUPPRESS,

@@ -194,6 +194,18 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True)
+class Suppressed:
+    """A finding muted by a suppression: still counted and shown, with the reason."""
+
+    fingerprint: str
+    rule_id: str
+    subject: str
+    severity: Severity
+    reason: str
+    expires: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ResultDocument:
     """The one contract between analysis and output."""
 
@@ -208,6 +220,7 @@ class ResultDocument:
     skipped: tuple[Skipped, ...]
     stats: Mapping[str, int | float] = field(default_factory=dict)
     schema_version: str = SCHEMA_VERSION
+    suppressed: tuple[Suppressed, ...] = ()
 
     @property
     def incomplete(self) -> bool:
@@ -233,6 +246,17 @@ class ResultDocument:
                 {"source": s.source, "code": s.code.value, "reason": s.reason} for s in self.skipped
             ],
             "stats": dict(self.stats),
+            "suppressed": [
+                {
+                    "fingerprint": s.fingerprint,
+                    "rule_id": s.rule_id,
+                    "subject": s.subject,
+                    "severity": s.severity.value,
+                    "reason": s.reason,
+                    "expires": s.expires,
+                }
+                for s in self.suppressed
+            ],
         }
 
     @classmethod
@@ -257,6 +281,17 @@ class ResultDocument:
                     for s in data["skipped"]
                 ),
                 stats={str(k): v for k, v in data.get("stats", {}).items()},
+                suppressed=tuple(
+                    Suppressed(
+                        str(s["fingerprint"]),
+                        str(s["rule_id"]),
+                        str(s["subject"]),
+                        Severity.parse(str(s["severity"])),
+                        str(s["reason"]),
+                        str(s.get("expires", "")),
+                    )
+                    for s in data.get("suppressed", ())
+                ),
             )
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"not an sscguard result document: missing or bad {exc}") from None

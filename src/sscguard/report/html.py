@@ -139,6 +139,11 @@ def render_html(doc: ResultDocument, out: TextIO, options: RenderOptions) -> Non
         f"<td>{_e(s.reason)}</td></tr>"
         for s in doc.skipped
     )
+    suppressed_rows = "".join(
+        f"<tr><td class='mono'>{_e(m.rule_id)}</td><td class='mono'>{_e(m.subject)}</td>"
+        f"<td>{_e(m.severity.value)}</td><td>{_e(m.reason)}</td><td>{_e(m.expires)}</td></tr>"
+        for m in doc.suppressed
+    )
     data = {
         "events": _events(findings),
         "findings": [finding_to_dict(f) for f in findings],
@@ -178,6 +183,9 @@ rules {_e(doc.rules_version)}{" · <b>incomplete</b>" if doc.incomplete else ""}
 </tr></thead>
 <tbody>{"".join(_finding_row(f) for f in findings)}</tbody>
 </table>
+<h2>Suppressed ({len(doc.suppressed)})</h2>
+<table id="suppressed-table"><thead><tr><th>Rule</th><th>Subject</th><th>Severity</th>
+<th>Reason</th><th>Expires</th></tr></thead><tbody>{suppressed_rows}</tbody></table>
 <h2>Skipped ({len(doc.skipped)})</h2>
 <table id="skipped-table"><thead><tr><th>Source</th><th>Code</th><th>Reason</th></tr></thead>
 <tbody>{skipped_rows}</tbody></table>

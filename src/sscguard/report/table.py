@@ -99,6 +99,19 @@ def render_table(doc: ResultDocument, out: TextIO, options: RenderOptions) -> No
             style="dim",
         )
     )
+    if doc.suppressed:
+        console.print(
+            Text(f"Suppressed {len(doc.suppressed)} (not counted for the exit code):", style="dim")
+        )
+        for muted in doc.suppressed[: None if options.verbose else SKIPPED_SHOWN]:
+            entry = Text("  ")
+            entry.append(f"{muted.rule_id} ", style="dim")
+            entry.append(sanitize(muted.subject, 160))
+            entry.append(" because ", style="dim")
+            entry.append(sanitize(muted.reason, 200))
+            if muted.expires:
+                entry.append(f" (until {muted.expires})", style="dim")
+            console.print(entry)
     if doc.skipped:
         by_code = Counter(s.code.value for s in doc.skipped)
         line = ", ".join(f"{n} {code}" for code, n in by_code.most_common())
