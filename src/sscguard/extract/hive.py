@@ -128,6 +128,8 @@ def read_system_hive(rootfs: RootFS, path: str) -> SystemHive:
     if isinstance(raw, Skipped):
         result.skipped.append(raw)
         return result
+    from regipy.exceptions import NoRegistrySubkeysException, RegistryKeyNotFoundException
+
     try:
         from regipy.registry import RegistryHive
 
@@ -141,7 +143,10 @@ def read_system_hive(rootfs: RootFS, path: str) -> SystemHive:
         key = f"{result.control_set}\\{rel}"
         try:
             value = hive.get_key("\\" + key).get_value(name)
-        except Exception:  # missing key or value
+        except (RegistryKeyNotFoundException, NoRegistrySubkeysException):
+            continue  # not configured on this system
+        except Exception as exc:  # a damaged cell
+            result.skipped.append(Skipped(uri_for(key, name), SkipCode.ERROR, str(exc)[:200]))
             continue
         if value is not None:
             text = "\x00".join(value) if isinstance(value, list) else str(value)
@@ -150,10 +155,18 @@ def read_system_hive(rootfs: RootFS, path: str) -> SystemHive:
         key = f"{result.control_set}\\{rel}"
         try:
             nk = hive.get_key("\\" + key)
-            owner, aces = parse_security_descriptor(
-                _sk_descriptor(raw, int(nk.header.security_key_offset))
+        except (RegistryKeyNotFoundException, NoRegistrySubkeysException):
+            continue
+        except Exception as exc:  # a damaged cell
+            result.skipped.append(Skipped(uri_for(key), SkipCode.ERROR, str(exc)[:200]))
+            continue
+        try:
+            sd = _sk_descriptor(raw, int(nk.header.security_key_offset))
+            owner, aces = parse_security_descriptor(sd)
+        except (ValueError, struct.error, IndexError) as exc:
+            result.skipped.append(
+                Skipped(uri_for(key), SkipCode.ERROR, f"security descriptor: {exc}"[:200])
             )
-        except Exception:  # missing key or damaged descriptor
             continue
         result.acls.append(KeyAcl(key, uri_for(key), owner, aces))
     return result

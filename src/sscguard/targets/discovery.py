@@ -106,9 +106,9 @@ class Builder:
         )
 
     def add_setting(
-        self, server: Server, key: str, value: str, at: Location, **detail: str
+        self, server: Server, name: str, value: str, at: Location, /, **detail: str
     ) -> None:
-        self.settings.append(Setting(server.name, key, value, at, tuple(sorted(detail.items()))))
+        self.settings.append(Setting(server.name, name, value, at, tuple(sorted(detail.items()))))
 
     def skip(self, path: str, code: SkipCode, reason: str) -> None:
         self.skipped.append(Skipped(self.fs.display(path), code, reason))

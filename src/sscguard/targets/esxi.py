@@ -31,7 +31,7 @@ def find_esxi(b: Builder) -> None:
         tuple(files),
         (),
         ("/var/db/esximg/vibs",),
-        tuple(),
+        (),
         "root",
     )
     b.servers.append(server)
@@ -49,19 +49,26 @@ def find_esxi(b: Builder) -> None:
         if isinstance(data, Skipped):
             b.skipped.append(data)
             continue
-        vib = esxi_cfg.parse_descriptor(data)
-        if vib is not None and vib.name not in seen:
-            seen.add(vib.name)
-            _vib(b, server, vib, path)
+        desc = esxi_cfg.parse_descriptor(data)
+        if desc is not None and desc.name not in seen:
+            seen.add(desc.name)
+            _vib(b, server, desc, path)
     text = b.fs.read_text("/esxcli/software_acceptance_get.txt")
     if not isinstance(text, Skipped) and text.strip():
         level = esxi_cfg.normalise_level(text.strip().splitlines()[-1])
-        b.add_setting(server, "esxi.acceptance", level, b.loc("/esxcli/software_acceptance_get.txt", 1))
+        b.add_setting(
+            server, "esxi.acceptance", level, b.loc("/esxcli/software_acceptance_get.txt", 1)
+        )
     text = b.fs.read_text("/esxcli/system_settings_kernel_list.txt")
     if not isinstance(text, Skipped):
         found = esxi_cfg.kernel_setting(text, "execInstalledOnly")
         if found:
-            b.add_setting(server, "esxi.execInstalledOnly", found[0], b.loc("/esxcli/system_settings_kernel_list.txt", found[1]))
+            b.add_setting(
+                server,
+                "esxi.execInstalledOnly",
+                found[0],
+                b.loc("/esxcli/system_settings_kernel_list.txt", found[1]),
+            )
     for log in LOGS:
         text = b.fs.read_text(log, 64 << 20)
         if isinstance(text, Skipped):
@@ -71,7 +78,9 @@ def find_esxi(b: Builder) -> None:
     text = b.fs.read_text("/etc/rc.local.d/local.sh")
     if not isinstance(text, Skipped):
         for number, line in esxi_cfg.local_sh_commands(text):
-            b.add_setting(server, "esxi.local_sh", line[:300], b.loc("/etc/rc.local.d/local.sh", number))
+            b.add_setting(
+                server, "esxi.local_sh", line[:300], b.loc("/etc/rc.local.d/local.sh", number)
+            )
 
 
 def _vib(b: Builder, server: Server, vib: esxi_cfg.Vib, path: str) -> None:

@@ -30,7 +30,12 @@ PHP_HANDLER_RE = re.compile(r"(x-httpd-php|php-script|proxy:unix:.*php|proxy:fcg
 
 def find_apache(b: Builder) -> None:
     for main, server_root, envvars, mod_dir in (
-        ("/etc/apache2/apache2.conf", "/etc/apache2", "/etc/apache2/envvars", "/usr/lib/apache2/modules"),
+        (
+            "/etc/apache2/apache2.conf",
+            "/etc/apache2",
+            "/etc/apache2/envvars",
+            "/usr/lib/apache2/modules",
+        ),
         ("/etc/httpd/conf/httpd.conf", "/etc/httpd", "", "/usr/lib64/httpd/modules"),
     ):
         if b.fs.is_file(main):
@@ -53,7 +58,9 @@ def _apache(b: Builder, main: str, server_root: str, envvars: str, mod_dir: str)
             path = _abs(d.args[0], server_root)
             logs.append(LogSource(path, formats.get(fmt, fmt), b.loc(d.file, d.line)))
     roots = [normpath(d.args[0]) for d in cfg.all("DocumentRoot") if d.args]
-    roots += [normpath(d.args[-1]) for d in cfg.all("Alias") + cfg.all("ScriptAlias") if len(d.args) >= 2]
+    roots += [
+        normpath(d.args[-1]) for d in cfg.all("Alias") + cfg.all("ScriptAlias") if len(d.args) >= 2
+    ]
     roots = list(dict.fromkeys(r for r in roots if b.fs.is_dir(r)))
     kind = "apache"
     server = Server(
@@ -71,14 +78,35 @@ def _apache(b: Builder, main: str, server_root: str, envvars: str, mod_dir: str)
     for d in cfg.all("LoadModule"):
         if len(d.args) >= 2:
             path = _abs(d.args[1], server_root)
-            b.add_component(server, "module", d.args[0], path, b.loc(d.file, d.line), {"directive": "LoadModule"})
+            b.add_component(
+                server,
+                "module",
+                d.args[0],
+                path,
+                b.loc(d.file, d.line),
+                {"directive": "LoadModule"},
+            )
     for d in cfg.all("LoadFile"):
         if d.args:
             path = _abs(d.args[0], server_root)
-            b.add_component(server, "library", posixpath.basename(path), path, b.loc(d.file, d.line), {"directive": "LoadFile"})
+            b.add_component(
+                server,
+                "library",
+                posixpath.basename(path),
+                path,
+                b.loc(d.file, d.line),
+                {"directive": "LoadFile"},
+            )
     if "LD_PRELOAD" in env:
         for lib in env["LD_PRELOAD"].replace(":", " ").split():
-            b.add_component(server, "preload", posixpath.basename(lib), normpath(lib), b.loc(envvars), {"via": "envvars"})
+            b.add_component(
+                server,
+                "preload",
+                posixpath.basename(lib),
+                normpath(lib),
+                b.loc(envvars),
+                {"via": "envvars"},
+            )
     _apache_directives(b, server, cfg.directives)
     for web_root in roots:
         _scan_webroot(b, server, web_root)
@@ -90,18 +118,39 @@ def _apache_directives(b: Builder, server: Server, directives: list[apache_cfg.D
         key = d.key
         at = b.loc(d.file, d.line)
         where = d.within("Directory") or d.within("Files") or d.within("FilesMatch") or ""
-        if key in ("php_value", "php_admin_value", "php_flag", "php_admin_flag") and len(d.args) >= 2:
+        if (
+            key in ("php_value", "php_admin_value", "php_flag", "php_admin_flag")
+            and len(d.args) >= 2
+        ):
             _php_setting(b, server, d.args[0].lower(), " ".join(d.args[1:]), at, key, d.file)
         elif key in ("addhandler", "addtype") and len(d.args) >= 2:
             if PHP_HANDLER_RE.search(d.args[0]):
                 exts = [e.lower().lstrip(".") for e in d.args[1:]]
-                b.add_setting(server, "handler.extensions", " ".join(exts), at, handler=d.args[0], directive=d.name, file=d.file)
-        elif key == "sethandler" and d.args and PHP_HANDLER_RE.search(d.args[0]):
-            scope = d.within("FilesMatch") or d.within("Files") or ""
-            b.add_setting(server, "handler.scope", scope or "*", at, handler=d.args[0], directive=d.name, file=d.file, where=where)
-        elif key == "forcetype" and d.args and PHP_HANDLER_RE.search(d.args[0]):
-            scope = d.within("FilesMatch") or d.within("Files") or ""
-            b.add_setting(server, "handler.scope", scope or "*", at, handler=d.args[0], directive=d.name, file=d.file, where=where)
+                b.add_setting(
+                    server,
+                    "handler.extensions",
+                    " ".join(exts),
+                    at,
+                    handler=d.args[0],
+                    directive=d.name,
+                    file=d.file,
+                )
+        elif key in ("sethandler", "forcetype") and d.args and PHP_HANDLER_RE.search(d.args[0]):
+            sec = next(
+                ((n, a) for n, a in reversed(d.sections) if n.lower() in ("files", "filesmatch")),
+                ("", "*"),
+            )
+            b.add_setting(
+                server,
+                "handler.scope",
+                sec[1],
+                at,
+                handler=d.args[0],
+                directive=d.name,
+                file=d.file,
+                where=where,
+                section=sec[0],
+            )
 
 
 def _scan_webroot(b: Builder, server: Server, web_root: str) -> None:
@@ -113,7 +162,12 @@ def _scan_webroot(b: Builder, server: Server, web_root: str) -> None:
         for name in b.fs.listdir(path):
             seen += 1
             if seen > MAX_WEBROOT_ENTRIES:
-                b.skip(web_root, SkipCode.TOO_LARGE, f"more than {MAX_WEBROOT_ENTRIES} entries; rest not searched for .htaccess/.user.ini")
+                b.skip(
+                    web_root,
+                    SkipCode.TOO_LARGE,
+                    f"more than {MAX_WEBROOT_ENTRIES} entries; the rest was not searched "
+                    "for .htaccess/.user.ini",
+                )
                 return
             child = posixpath.join(path, name)
             st = b.fs.stat(child)
@@ -138,7 +192,9 @@ def _scan_webroot(b: Builder, server: Server, web_root: str) -> None:
                     _php_setting(b, server, e.key, e.value, b.loc(child, e.line), "user.ini", child)
 
 
-def _php_setting(b: Builder, server: Server, key: str, value: str, at: object, via: str, file: str) -> None:
+def _php_setting(
+    b: Builder, server: Server, key: str, value: str, at: object, via: str, file: str
+) -> None:
     from sscguard.model import Location
 
     assert isinstance(at, Location)
@@ -167,10 +223,14 @@ def find_nginx(b: Builder) -> None:
     for d in cfg.all("access_log"):
         if d.args and d.args[0] != "off" and not d.args[0].startswith("syslog:"):
             fmt = d.args[1] if len(d.args) > 1 else "combined"
-            logs.append(LogSource(_abs(d.args[0], cfg.prefix), formats.get(fmt, fmt), b.loc(d.file, d.line)))
+            logs.append(
+                LogSource(_abs(d.args[0], cfg.prefix), formats.get(fmt, fmt), b.loc(d.file, d.line))
+            )
     roots = [_abs(d.args[0], cfg.prefix) for d in cfg.all("root") + cfg.all("alias") if d.args]
     roots = list(dict.fromkeys(r for r in roots if b.fs.is_dir(r)))
-    mod_dir = "/usr/lib64/nginx/modules" if b.fs.is_dir("/usr/lib64/nginx") else "/usr/lib/nginx/modules"
+    mod_dir = (
+        "/usr/lib64/nginx/modules" if b.fs.is_dir("/usr/lib64/nginx") else "/usr/lib/nginx/modules"
+    )
     server = Server(
         "nginx",
         "nginx:/etc/nginx",
@@ -186,11 +246,26 @@ def find_nginx(b: Builder) -> None:
     for d in cfg.all("load_module"):
         if d.args:
             path = _abs(d.args[0], cfg.prefix)
-            b.add_component(server, "module", posixpath.basename(path), path, b.loc(d.file, d.line), {"directive": "load_module"})
+            b.add_component(
+                server,
+                "module",
+                posixpath.basename(path),
+                path,
+                b.loc(d.file, d.line),
+                {"directive": "load_module"},
+            )
     for name in ("perl_require", "perl_modules", "js_import", "js_path"):
         for d in cfg.all(name):
             if d.args:
-                b.add_component(server, "nginx-script", d.args[-1], None, b.loc(d.file, d.line), {"directive": name}, check_file=False)
+                b.add_component(
+                    server,
+                    "nginx-script",
+                    d.args[-1],
+                    None,
+                    b.loc(d.file, d.line),
+                    {"directive": name},
+                    check_file=False,
+                )
     for web_root in roots:
         _scan_webroot(b, server, web_root)
 
@@ -208,7 +283,13 @@ def find_php(b: Builder) -> None:
     if b.fs.is_file("/etc/php.ini"):  # RHEL
         _php(b, "php:/etc/php.ini", "/etc/php.ini", "/etc/php.d", "", "")
         if b.fs.is_dir("/etc/php-fpm.d"):
-            _fpm_pools(b, "php-fpm:/etc/php-fpm.d", b.fs.glob("/etc/php-fpm.d/*.conf"), "/usr/lib64/php/modules", "")
+            _fpm_pools(
+                b,
+                "php-fpm:/etc/php-fpm.d",
+                b.fs.glob("/etc/php-fpm.d/*.conf"),
+                "/usr/lib64/php/modules",
+                "",
+            )
 
 
 def _php(b: Builder, name: str, ini: str, confd: str, version: str, sapi: str) -> None:
@@ -239,7 +320,9 @@ def _php(b: Builder, name: str, ini: str, confd: str, version: str, sapi: str) -
         at = b.loc(e.file, e.line)
         if e.key in php_cfg.EXTENSIONS and e.value:
             path = _php_ext_path(e.value, ext_dir)
-            b.add_component(server, "php-extension", posixpath.basename(path), path, at, {"directive": e.key})
+            b.add_component(
+                server, "php-extension", posixpath.basename(path), path, at, {"directive": e.key}
+            )
         else:
             _php_setting(b, server, e.key, e.value, at, "ini", e.file)
     if pool_files:
@@ -289,11 +372,25 @@ def _fpm_pools(b: Builder, name: str, pools: list[str], ext_dir: str, version: s
         if e.kind:
             if e.key in php_cfg.EXTENSIONS and e.value:
                 path = _php_ext_path(e.value, ext_dir)
-                b.add_component(server, "php-extension", posixpath.basename(path), path, at, {"directive": f"{e.kind}[{e.key}]", "pool": e.section})
+                b.add_component(
+                    server,
+                    "php-extension",
+                    posixpath.basename(path),
+                    path,
+                    at,
+                    {"directive": f"{e.kind}[{e.key}]", "pool": e.section},
+                )
             else:
                 _php_setting(b, server, e.key, e.value, at, e.kind, e.file)
         elif e.key == "env[ld_preload]" or e.key.startswith("env[ld_preload"):
-            b.add_component(server, "preload", posixpath.basename(e.value), normpath(e.value), at, {"via": "fpm env", "pool": e.section})
+            b.add_component(
+                server,
+                "preload",
+                posixpath.basename(e.value),
+                normpath(e.value),
+                at,
+                {"via": "fpm env", "pool": e.section},
+            )
 
 
 # -- Tomcat ------------------------------------------------------------------------------
@@ -303,7 +400,11 @@ STOCK_JAVA_PREFIXES = ("org.apache.", "jakarta.", "javax.", "com.sun.", "org.ecl
 
 def find_tomcat(b: Builder) -> None:
     bases = [f"/var/lib/{n}" for n in b.fs.listdir("/var/lib") if n.startswith("tomcat")]
-    bases += [f"/opt/{n}" for n in b.fs.listdir("/opt") if n.lower().startswith(("tomcat", "apache-tomcat"))]
+    bases += [
+        f"/opt/{n}"
+        for n in b.fs.listdir("/opt")
+        if n.lower().startswith(("tomcat", "apache-tomcat"))
+    ]
     bases += ["/usr/share/tomcat"]
     for base in dict.fromkeys(bases):
         if b.fs.is_file(f"{base}/conf/server.xml"):
@@ -340,7 +441,13 @@ def _tomcat(b: Builder, base: str) -> None:
     logs = []
     for ref in tomcat_cfg.class_refs(server_xml):
         if ref.class_name.endswith("AccessLogValve"):
-            logs.append(LogSource(_abs("logs", base) + "/localhost_access_log.*.txt", "tomcat-access", b.loc(f"{conf}/server.xml", ref.line)))
+            logs.append(
+                LogSource(
+                    _abs("logs", base) + "/localhost_access_log.*.txt",
+                    "tomcat-access",
+                    b.loc(f"{conf}/server.xml", ref.line),
+                )
+            )
     user = "tomcat" if package else None
     server = Server(
         "tomcat",
@@ -360,11 +467,29 @@ def _tomcat(b: Builder, base: str) -> None:
             continue
         for ref in tomcat_cfg.class_refs(doc):
             kind = ref.element.lower()
-            b.add_component(server, kind, ref.class_name, None, b.loc(file, ref.line), {"scope": ref.scope, "stock": str(ref.class_name.startswith(STOCK_JAVA_PREFIXES)).lower()}, check_file=False)
+            b.add_component(
+                server,
+                kind,
+                ref.class_name,
+                None,
+                b.loc(file, ref.line),
+                {
+                    "scope": ref.scope,
+                    "stock": str(ref.class_name.startswith(STOCK_JAVA_PREFIXES)).lower(),
+                },
+                check_file=False,
+            )
     users = _xml(b, f"{conf}/tomcat-users.xml")
     if users is not None:
         for u in tomcat_cfg.users(users):
-            b.add_setting(server, "tomcat.user", u.name, b.loc(f"{conf}/tomcat-users.xml", u.line), roles=",".join(u.roles), password=u.password_class)
+            b.add_setting(
+                server,
+                "tomcat.user",
+                u.name,
+                b.loc(f"{conf}/tomcat-users.xml", u.line),
+                roles=",".join(u.roles),
+                password=u.password_class,
+            )
     for lib in lib_dirs:
         for name in b.fs.listdir(lib):
             if name.endswith(".jar"):
@@ -382,9 +507,23 @@ def _tomcat(b: Builder, base: str) -> None:
                 doc = _xml(b, f"{ctx_dir}/{name}")
                 for ctx in tomcat_cfg.contexts(doc) if doc else []:
                     if ctx.doc_base:
-                        apps.setdefault(_abs(ctx.doc_base, app_bases[0]), (name[:-4], b.loc(f"{ctx_dir}/{name}", ctx.line)))
+                        apps.setdefault(
+                            _abs(ctx.doc_base, app_bases[0]),
+                            (name[:-4], b.loc(f"{ctx_dir}/{name}", ctx.line)),
+                        )
                 for ref in tomcat_cfg.class_refs(doc) if doc else []:
-                    b.add_component(server, ref.element.lower(), ref.class_name, None, b.loc(f"{ctx_dir}/{name}", ref.line), {"scope": ref.scope, "stock": str(ref.class_name.startswith(STOCK_JAVA_PREFIXES)).lower()}, check_file=False)
+                    b.add_component(
+                        server,
+                        ref.element.lower(),
+                        ref.class_name,
+                        None,
+                        b.loc(f"{ctx_dir}/{name}", ref.line),
+                        {
+                            "scope": ref.scope,
+                            "stock": str(ref.class_name.startswith(STOCK_JAVA_PREFIXES)).lower(),
+                        },
+                        check_file=False,
+                    )
     for path, (name, at) in apps.items():
         _webapp(b, server, name, path, at)
 
@@ -399,7 +538,16 @@ def _webapp(b: Builder, server: Server, name: str, path: str, at: object) -> Non
     if st.is_file and path.endswith(".war"):
         info = _war_info(b, path)
         owner, state = b.file_state(path)
-        b.add_component(server, "webapp", name, path, at, {"format": "war", "jsp": str(info[0]), "classes": " ".join(info[1][:50])}, owner=owner, state=state)
+        b.add_component(
+            server,
+            "webapp",
+            name,
+            path,
+            at,
+            {"format": "war", "jsp": str(info[0]), "classes": " ".join(info[1][:50])},
+            owner=owner,
+            state=state,
+        )
         return
     if not st.is_dir:
         return
@@ -425,7 +573,22 @@ def _webapp(b: Builder, server: Server, name: str, path: str, at: object) -> Non
                     else:
                         unowned += 1
     owner = b.db.owner(f"{st.path}/WEB-INF/web.xml") if b.db.present else None
-    b.add_component(server, "webapp", name, path, at, {"format": "directory", "jsp": str(jsps), "unowned_files": str(unowned), "owned_files": str(owner_files)}, check_file=False, owner=owner, state=SIG_NA)
+    b.add_component(
+        server,
+        "webapp",
+        name,
+        path,
+        at,
+        {
+            "format": "directory",
+            "jsp": str(jsps),
+            "unowned_files": str(unowned),
+            "owned_files": str(owner_files),
+        },
+        check_file=False,
+        owner=owner,
+        state=SIG_NA,
+    )
     web_xml = f"{st.path}/WEB-INF/web.xml"
     doc = _xml(b, web_xml) if b.fs.is_file(web_xml) else None
     if doc is None:
@@ -433,7 +596,19 @@ def _webapp(b: Builder, server: Server, name: str, path: str, at: object) -> Non
     shipped = _app_classes(b, st.path)
     for ref in tomcat_cfg.webxml_classes(doc):
         stock = ref.class_name.startswith(STOCK_JAVA_PREFIXES)
-        b.add_component(server, ref.element, ref.class_name, None, b.loc(web_xml, ref.line), {"app": name, "stock": str(stock).lower(), "shipped_in_app": str(ref.class_name in shipped).lower()}, check_file=False)
+        b.add_component(
+            server,
+            ref.element,
+            ref.class_name,
+            None,
+            b.loc(web_xml, ref.line),
+            {
+                "app": name,
+                "stock": str(stock).lower(),
+                "shipped_in_app": str(ref.class_name in shipped).lower(),
+            },
+            check_file=False,
+        )
 
 
 def _app_classes(b: Builder, app: str) -> set[str]:
@@ -504,11 +679,21 @@ def find_jenkins(b: Builder) -> None:
     for name in b.fs.listdir(f"{home}/plugins"):
         if name.endswith((".jpi", ".hpi")):
             path = f"{home}/plugins/{name}"
-            b.add_component(server, "plugin", name.rsplit(".", 1)[0], path, b.loc(path), check_file=False, state=SIG_NA)
+            b.add_component(
+                server,
+                "plugin",
+                name.rsplit(".", 1)[0],
+                path,
+                b.loc(path),
+                check_file=False,
+                state=SIG_NA,
+            )
     for name in b.fs.listdir(f"{home}/init.groovy.d"):
         if name.endswith(".groovy"):
             path = f"{home}/init.groovy.d/{name}"
-            b.add_component(server, "init-script", name, path, b.loc(path), check_file=False, state=SIG_NA)
+            b.add_component(
+                server, "init-script", name, path, b.loc(path), check_file=False, state=SIG_NA
+            )
 
 
 # -- preloads ----------------------------------------------------------------------------
@@ -521,11 +706,20 @@ def find_preloads(b: Builder) -> None:
     text = b.fs.read_text("/etc/ld.so.preload")
     servers = b.servers
     if not isinstance(text, Skipped):
-        host = Server("system", "system:/etc/ld.so.preload", "linux", config_files=("/etc/ld.so.preload",))
+        host = Server(
+            "system", "system:/etc/ld.so.preload", "linux", config_files=("/etc/ld.so.preload",)
+        )
         b.servers.append(host)
         for number, line in enumerate(text.splitlines(), 1):
             for lib in line.split("#")[0].replace(":", " ").split():
-                b.add_component(host, "preload", posixpath.basename(lib), normpath(lib), b.loc("/etc/ld.so.preload", number), {"via": "ld.so.preload"})
+                b.add_component(
+                    host,
+                    "preload",
+                    posixpath.basename(lib),
+                    normpath(lib),
+                    b.loc("/etc/ld.so.preload", number),
+                    {"via": "ld.so.preload"},
+                )
     if not b.fs.live or not servers:
         return
     for pid in b.fs.listdir("/proc"):
@@ -541,11 +735,28 @@ def find_preloads(b: Builder) -> None:
             if var.startswith(b"LD_PRELOAD="):
                 value = var[11:].decode("utf-8", "surrogateescape")
                 kind = comm.strip()
-                owner = next((s for s in servers if kind.startswith(s.kind) or (s.kind == "apache" and kind in ("apache2", "httpd")) or (s.kind == "tomcat" and kind == "java") or (s.kind == "php-fpm" and kind.startswith("php-fpm"))), None)
+                owner = next(
+                    (
+                        s
+                        for s in servers
+                        if kind.startswith(s.kind)
+                        or (s.kind == "apache" and kind in ("apache2", "httpd"))
+                        or (s.kind == "tomcat" and kind == "java")
+                        or (s.kind == "php-fpm" and kind.startswith("php-fpm"))
+                    ),
+                    None,
+                )
                 if owner is None:
                     continue
                 for lib in value.replace(":", " ").split():
-                    b.add_component(owner, "preload", posixpath.basename(lib), normpath(lib), b.loc(f"/proc/{pid}/environ"), {"via": "process environment", "pid": pid, "process": kind})
+                    b.add_component(
+                        owner,
+                        "preload",
+                        posixpath.basename(lib),
+                        normpath(lib),
+                        b.loc(f"/proc/{pid}/environ"),
+                        {"via": "process environment", "pid": pid, "process": kind},
+                    )
 
 
 FINDERS: tuple[Callable[[Builder], None], ...] = (

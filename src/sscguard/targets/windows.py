@@ -12,7 +12,7 @@ from sscguard.extract.configs import iis as iis_cfg
 from sscguard.extract.configs.xmltree import XmlError, XmlNode, parse_xml
 from sscguard.extract.hive import read_system_hive
 from sscguard.model import Location, SkipCode, Skipped
-from sscguard.targets import SIG_MISSING, SIG_NA, SIG_UNVERIFIED, Server
+from sscguard.targets import SIG_MISSING, SIG_NA, SIG_UNVERIFIED, LogSource, Server
 from sscguard.targets.discovery import Builder
 
 APPHOST = "/Windows/System32/inetsrv/config/applicationHost.config"
@@ -101,9 +101,7 @@ def find_iis(b: Builder) -> None:
                 _iis_entries(b, server, web_config, iis_cfg.iis_entries(wdoc), "web.config")
 
 
-def _log_sources(b: Builder, dirs: tuple[str, ...], apphost: str) -> list[object]:
-    from sscguard.targets import LogSource
-
+def _log_sources(b: Builder, dirs: tuple[str, ...], apphost: str) -> list[LogSource]:
     return [LogSource(f"{d}/W3SVC*/u_ex*.log", "w3c", b.loc(apphost)) for d in dirs]
 
 
@@ -130,8 +128,14 @@ def _iis_entries(
             path = _map(b, e.target) if e.target else None
             state = _state(b, path) if path else SIG_NA
         b.add_component(
-            server, _KIND[e.section], e.name, path, b.loc(file, e.line), detail,
-            check_file=False, state=state,
+            server,
+            _KIND[e.section],
+            e.name,
+            path,
+            b.loc(file, e.line),
+            detail,
+            check_file=False,
+            state=state,
         )
 
 
@@ -210,9 +214,14 @@ def find_termservice(b: Builder) -> None:
         if value.name == "ServiceDll":
             path = _map(b, value.value)
             b.add_component(
-                server, "service-dll", value.key.split("\\")[-2], path, at,
+                server,
+                "service-dll",
+                value.key.split("\\")[-2],
+                path,
+                at,
                 {"value": value.value, "key": value.key, "control_set": hive.control_set},
-                check_file=False, state=_state(b, path),
+                check_file=False,
+                state=_state(b, path),
             )
         else:
             b.add_setting(server, f"rdp.{value.name}", value.value, at, key=value.key)
@@ -220,8 +229,13 @@ def find_termservice(b: Builder) -> None:
         for ace in acl.aces:
             if ace.allow and not ace.inherit_only:
                 b.add_setting(
-                    server, "registry.ace", ace.sid, Location(acl.uri),
-                    key=acl.key, mask=f"0x{ace.mask:08x}", owner=acl.owner,
+                    server,
+                    "registry.ace",
+                    ace.sid,
+                    Location(acl.uri),
+                    key=acl.key,
+                    mask=f"0x{ace.mask:08x}",
+                    owner=acl.owner,
                 )
 
 

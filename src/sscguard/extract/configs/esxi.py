@@ -64,8 +64,10 @@ def _vibs_table(text: str) -> list[Vib]:
         return []
     spans = [(m.start(), m.end()) for m in re.finditer(r"-+", lines[header_at + 1])]
     header = lines[header_at]
-    names = [header[s:e].strip() if i < len(spans) - 1 else header[s:].strip()
-             for i, (s, e) in enumerate(spans)]
+    names = [
+        header[s:e].strip() if i < len(spans) - 1 else header[s:].strip()
+        for i, (s, e) in enumerate(spans)
+    ]
     out: list[Vib] = []
     for number, line in enumerate(lines[header_at + 2 :], header_at + 3):
         if not line.strip():
@@ -96,7 +98,9 @@ def _vib(cells: dict[str, str], line: int) -> Vib:
 
 def _vibs_csv(text: str) -> list[Vib]:
     reader = csv.DictReader(io.StringIO(text))
-    return [_vib({k: (v or "") for k, v in row.items() if k}, n + 2) for n, row in enumerate(reader)]
+    return [
+        _vib({k: (v or "") for k, v in row.items() if k}, n + 2) for n, row in enumerate(reader)
+    ]
 
 
 def _vibs_xml(text: str) -> list[Vib]:
@@ -123,13 +127,14 @@ def parse_descriptor(data: bytes) -> Vib | None:
         return None
     if local(doc.tag) != "vib":
         return None
+    level = doc.find("acceptance-level")
     return Vib(
         doc.child_text("name"),
         doc.child_text("version"),
         doc.child_text("vendor"),
         normalise_level(doc.child_text("acceptance-level")),
         doc.child_text("release-date"),
-        doc.find("acceptance-level").line if doc.find("acceptance-level") else doc.line,
+        level.line if level is not None else doc.line,
     )
 
 

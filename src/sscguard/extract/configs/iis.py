@@ -57,11 +57,17 @@ def iis_entries(doc: XmlNode) -> list[IisEntry]:
     for scope, where in _locations(doc):
         for web in scope.findall("system.webServer"):
             for node in web.path("globalModules", "add"):
-                out.append(IisEntry("globalModules", node.get("name"), node.get("image"), node.line, where))
+                out.append(
+                    IisEntry("globalModules", node.get("name"), node.get("image"), node.line, where)
+                )
             for node in web.path("modules", "add"):
-                out.append(IisEntry("modules", node.get("name"), node.get("type"), node.line, where))
+                out.append(
+                    IisEntry("modules", node.get("name"), node.get("type"), node.line, where)
+                )
             for node in web.path("isapiFilters", "filter"):
-                out.append(IisEntry("isapiFilters", node.get("name"), node.get("path"), node.line, where))
+                out.append(
+                    IisEntry("isapiFilters", node.get("name"), node.get("path"), node.line, where)
+                )
             for node in web.path("handlers", "add"):
                 target = node.get("scriptProcessor") or node.get("type")
                 out.append(IisEntry("handlers", node.get("name"), target, node.line, where))

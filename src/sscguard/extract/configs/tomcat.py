@@ -92,9 +92,7 @@ def hosts(doc: XmlNode) -> list[HostDef]:
 
 def contexts(doc: XmlNode) -> list[ContextDef]:
     return [
-        ContextDef(
-            n.get("path"), n.get("docBase"), n.line, n.get("privileged").lower() == "true"
-        )
+        ContextDef(n.get("path"), n.get("docBase"), n.line, n.get("privileged").lower() == "true")
         for n in doc.iter("Context")
     ]
 
