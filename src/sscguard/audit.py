@@ -34,5 +34,6 @@ def run_audit(root: str, command: str = "sscguard audit") -> ResultDocument:
             "components": len(inv.components),
             "settings": len(inv.settings),
             "checks": len(checks),
+            "rules": len(checks),
         },
     )

@@ -96,6 +96,7 @@ def _writable_by(facts: PathFacts, account: Account | None) -> str:
     "where scripts cannot run.",
 )
 def writable_code_dirs(inv: Inventory) -> Iterator[Hit]:
+    reported: set[str] = set()
     for server in inv.servers:
         if server.platform != "linux":
             continue
@@ -104,11 +105,12 @@ def writable_code_dirs(inv: Inventory) -> Iterator[Hit]:
             (p, False) for p in server.web_roots
         ]:
             facts = inv.paths.get(path)
-            if facts is None:
+            if facts is None or path in reported:
                 continue
             who = _writable_by(facts, account)
             if not who:
                 continue
+            reported.add(path)
             sev = (
                 Severity.HIGH
                 if who == "everyone" and is_component
