@@ -22,7 +22,11 @@ REG_SZ, REG_EXPAND_SZ, REG_DWORD, REG_MULTI_SZ = 1, 2, 4, 7
 def _sid(text: str) -> bytes:
     parts = [int(p) for p in text.split("-")[1:]]
     revision, authority, subs = parts[0], parts[1], parts[2:]
-    return bytes([revision, len(subs)]) + authority.to_bytes(6, "big") + struct.pack(f"<{len(subs)}I", *subs)
+    return (
+        bytes([revision, len(subs)])
+        + authority.to_bytes(6, "big")
+        + struct.pack(f"<{len(subs)}I", *subs)
+    )
 
 
 def security_descriptor(permissive: bool) -> bytes:
@@ -38,7 +42,16 @@ def security_descriptor(permissive: bool) -> bytes:
     group = _sid("S-1-5-18")
     header = 20
     return (
-        struct.pack("<BBHIIII", 1, 0, 0x8004, header, header + len(owner), 0, header + len(owner) + len(group))
+        struct.pack(
+            "<BBHIIII",
+            1,
+            0,
+            0x8004,
+            header,
+            header + len(owner),
+            0,
+            header + len(owner) + len(group),
+        )
         + owner
         + group
         + acl
@@ -52,8 +65,24 @@ def empty_hive(permissive: bool = False, name: str = "SYSTEM") -> bytes:
     # layout: access(4) parent(4) nsub(4) nvol(4) sublist(4) vollist(4) nval(4) vallist(4)
     # sk(4) class(4) maxsub(4) maxclass(4) maxvname(4) maxvdata(4) workvar(4) = 15 dwords
     nk = bytearray(b"nk" + struct.pack("<H", 0x2C) + b"\0" * 8)
-    nk += struct.pack("<15I", 0, 0xFFFFFFFF, 0, 0, 0xFFFFFFFF, 0xFFFFFFFF, 0, 0xFFFFFFFF,
-                      sk_off, 0xFFFFFFFF, 0, 0, 0, 0, 0)
+    nk += struct.pack(
+        "<15I",
+        0,
+        0xFFFFFFFF,
+        0,
+        0,
+        0xFFFFFFFF,
+        0xFFFFFFFF,
+        0,
+        0xFFFFFFFF,
+        sk_off,
+        0xFFFFFFFF,
+        0,
+        0,
+        0,
+        0,
+        0,
+    )
     key_name = b"ROOT"
     nk += struct.pack("<HH", len(key_name), 0) + key_name
     nk_cell = struct.pack("<i", -0x60) + bytes(nk).ljust(0x60 - 4, b"\0")
@@ -76,7 +105,9 @@ def empty_hive(permissive: bool = False, name: str = "SYSTEM") -> bytes:
     return bytes(base) + hbin
 
 
-def write_hive(path: Path, keys: dict[str, dict[str, list[object]]], permissive: bool = False) -> Path:
+def write_hive(
+    path: Path, keys: dict[str, dict[str, list[object]]], permissive: bool = False
+) -> Path:
     """Write a hive with ``keys``: {"A\\\\B": {"Name": [type, value]}} (value str or list)."""
     path.write_bytes(empty_hive(permissive))
     spec = path.with_suffix(".json")
@@ -110,9 +141,15 @@ def _main(hive_path: str, spec_path: str) -> None:  # runs under /usr/bin/python
     h.commit(hive_path)
 
 
-def system_hive(path: Path, *, service_dll: str = "%SystemRoot%\\System32\\termsrv.dll",
-                initial_program: str = "", startup: str = "rdpclip",
-                permissive: bool = False, current: int = 1) -> Path:
+def system_hive(
+    path: Path,
+    *,
+    service_dll: str = "%SystemRoot%\\System32\\termsrv.dll",
+    initial_program: str = "",
+    startup: str = "rdpclip",
+    permissive: bool = False,
+    current: int = 1,
+) -> Path:
     """A SYSTEM hive with the Terminal Services keys under ControlSet00<current>."""
     cs = f"ControlSet{current:03d}"
     keys: dict[str, dict[str, list[object]]] = {

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (fixture text: realistic configuration lines are long)
 """Demo lab for the component audit: three system roots, each either clean or compromised.
 
     python examples/lab_components.py OUT_DIR [--clean]
@@ -21,25 +22,49 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import hivegen  # noqa: E402
+import hivegen
 
 ELF = b"\x7fELF\x02\x01\x01" + b"\0" * 57  # a header, not a library
 
 EXPECTED = {
     "linux-host": [
-        "SSC-004-001", "SSC-004-002", "SSC-004-003", "SSC-004-004", "SSC-004-005",
-        "SSC-004-010", "SSC-004-011", "SSC-004-012", "SSC-004-013",
-        "SSC-003-100", "SSC-003-101",
-        "SSC-000-150", "SSC-000-151", "SSC-000-152", "SSC-000-153", "SSC-000-154",
+        "SSC-004-001",
+        "SSC-004-002",
+        "SSC-004-003",
+        "SSC-004-004",
+        "SSC-004-005",
+        "SSC-004-010",
+        "SSC-004-011",
+        "SSC-004-012",
+        "SSC-004-013",
+        "SSC-003-100",
+        "SSC-003-101",
+        "SSC-000-150",
+        "SSC-000-151",
+        "SSC-000-152",
+        "SSC-000-153",
+        "SSC-000-154",
     ],
     "windows-host": [
-        "SSC-004-020", "SSC-004-021", "SSC-004-022", "SSC-004-023",
-        "SSC-002-001", "SSC-002-002", "SSC-002-003",
-        "SSC-005-001", "SSC-005-002", "SSC-005-003",
-        "SSC-000-155", "SSC-000-157",
+        "SSC-004-020",
+        "SSC-004-021",
+        "SSC-004-022",
+        "SSC-004-023",
+        "SSC-002-001",
+        "SSC-002-002",
+        "SSC-002-003",
+        "SSC-005-001",
+        "SSC-005-002",
+        "SSC-005-003",
+        "SSC-000-155",
+        "SSC-000-157",
     ],
     "esxi-host": [
-        "SSC-006-001", "SSC-006-002", "SSC-006-003", "SSC-006-004", "SSC-006-005",
+        "SSC-006-001",
+        "SSC-006-002",
+        "SSC-006-003",
+        "SSC-006-004",
+        "SSC-006-005",
         "SSC-000-156",
     ],
 }
@@ -74,49 +99,94 @@ def linux_host(root: Path, clean: bool) -> None:
         sums.append(f"{hashlib.md5(data).hexdigest()}  {mods.lstrip('/')}/{name}")
     _w(root, "/var/lib/dpkg/info/apache2-bin.list", "\n".join(listing) + "\n")
     _w(root, "/var/lib/dpkg/info/apache2-bin.md5sums", "\n".join(sums) + "\n")
-    _w(root, "/var/lib/dpkg/status", "Package: apache2-bin\nStatus: install ok installed\nVersion: 2.4.62-1~deb12u2\n\n")
-    _w(root, "/etc/passwd", "root:x:0:0:root:/root:/bin/bash\nwww-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\ntomcat:x:995:995::/var/lib/tomcat10:/usr/sbin/nologin\n")
+    _w(
+        root,
+        "/var/lib/dpkg/status",
+        "Package: apache2-bin\nStatus: install ok installed\nVersion: 2.4.62-1~deb12u2\n\n",
+    )
+    _w(
+        root,
+        "/etc/passwd",
+        "root:x:0:0:root:/root:/bin/bash\nwww-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\ntomcat:x:995:995::/var/lib/tomcat10:/usr/sbin/nologin\n",
+    )
     _w(root, "/etc/group", "root:x:0:\nwww-data:x:33:\ntomcat:x:995:\n")
-    _w(root, "/etc/apache2/envvars", "export APACHE_RUN_USER=www-data\nexport APACHE_RUN_GROUP=www-data\nexport APACHE_LOG_DIR=/var/log/apache2$SUFFIX\n")
-    _w(root, "/etc/apache2/apache2.conf", (
-        "# Minimal Debian-style layout\n"
-        "DefaultRuntimeDir ${APACHE_RUN_DIR}\n"
-        "User ${APACHE_RUN_USER}\n"
-        "IncludeOptional mods-enabled/*.load\n"
-        "IncludeOptional mods-enabled/*.conf\n"
-        'LogFormat "%h %l %u %t \\"%r\\" %>s %O \\"%{Referer}i\\" \\"%{User-Agent}i\\"" combined\n'
-        "IncludeOptional sites-enabled/*.conf\n"
-    ))
+    _w(
+        root,
+        "/etc/apache2/envvars",
+        "export APACHE_RUN_USER=www-data\nexport APACHE_RUN_GROUP=www-data\nexport APACHE_LOG_DIR=/var/log/apache2$SUFFIX\n",
+    )
+    _w(
+        root,
+        "/etc/apache2/apache2.conf",
+        (
+            "# Minimal Debian-style layout\n"
+            "DefaultRuntimeDir ${APACHE_RUN_DIR}\n"
+            "User ${APACHE_RUN_USER}\n"
+            "IncludeOptional mods-enabled/*.load\n"
+            "IncludeOptional mods-enabled/*.conf\n"
+            'LogFormat "%h %l %u %t \\"%r\\" %>s %O \\"%{Referer}i\\" \\"%{User-Agent}i\\"" combined\n'
+            "IncludeOptional sites-enabled/*.conf\n"
+        ),
+    )
     for name in STOCK_MODULES:
         short = name[4:-3]
-        _w(root, f"/etc/apache2/mods-enabled/{short}.load", f"LoadModule {short}_module {mods}/{name}\n")
-    _w(root, "/etc/apache2/mods-enabled/php.conf", (
-        '<FilesMatch ".+\\.ph(?:ar|p|tml)$">\n    SetHandler application/x-httpd-php\n</FilesMatch>\n'
-    ))
-    _w(root, "/etc/apache2/sites-enabled/000-default.conf", (
-        "<VirtualHost *:80>\n"
-        "    DocumentRoot /var/www/html\n"
-        "    CustomLog ${APACHE_LOG_DIR}/access.log combined\n"
-        "    <Directory /var/www/html>\n        AllowOverride All\n    </Directory>\n"
-        "</VirtualHost>\n"
-    ))
+        _w(
+            root,
+            f"/etc/apache2/mods-enabled/{short}.load",
+            f"LoadModule {short}_module {mods}/{name}\n",
+        )
+    _w(
+        root,
+        "/etc/apache2/mods-enabled/php.conf",
+        (
+            '<FilesMatch ".+\\.ph(?:ar|p|tml)$">\n    SetHandler application/x-httpd-php\n</FilesMatch>\n'
+        ),
+    )
+    _w(
+        root,
+        "/etc/apache2/sites-enabled/000-default.conf",
+        (
+            "<VirtualHost *:80>\n"
+            "    DocumentRoot /var/www/html\n"
+            "    CustomLog ${APACHE_LOG_DIR}/access.log combined\n"
+            "    <Directory /var/www/html>\n        AllowOverride All\n    </Directory>\n"
+            "</VirtualHost>\n"
+        ),
+    )
     _w(root, "/var/www/html/index.php", "<?php echo 'hello';\n")
-    _w(root, "/etc/nginx/nginx.conf", (
-        "user www-data;\nworker_processes auto;\ninclude /etc/nginx/modules-enabled/*.conf;\n"
-        "events { worker_connections 768; }\n"
-        "http {\n  access_log /var/log/nginx/access.log;\n  include /etc/nginx/sites-enabled/*;\n}\n"
-    ), 0o644)
-    _w(root, "/etc/nginx/sites-enabled/default", "server {\n  listen 80;\n  root /var/www/html;\n}\n")
+    _w(
+        root,
+        "/etc/nginx/nginx.conf",
+        (
+            "user www-data;\nworker_processes auto;\ninclude /etc/nginx/modules-enabled/*.conf;\n"
+            "events { worker_connections 768; }\n"
+            "http {\n  access_log /var/log/nginx/access.log;\n  include /etc/nginx/sites-enabled/*;\n}\n"
+        ),
+        0o644,
+    )
+    _w(
+        root,
+        "/etc/nginx/sites-enabled/default",
+        "server {\n  listen 80;\n  root /var/www/html;\n}\n",
+    )
     php = "/etc/php/8.2/fpm"
     ext_dir = "/usr/lib/php/20220829"
     _w(root, f"{ext_dir}/opcache.so", ELF + b"opcache")
     _w(root, "/var/lib/dpkg/info/php8.2-opcache.list", f"/.\n{ext_dir}/opcache.so\n")
     _w(root, f"{php}/php.ini", "[PHP]\nengine = On\ndisable_functions =\nallow_url_include = Off\n")
     _w(root, f"{php}/conf.d/10-opcache.ini", "zend_extension=opcache.so\n")
-    _w(root, "/etc/php/8.2/fpm/pool.d/www.conf", "[www]\nuser = www-data\ngroup = www-data\nlisten = /run/php/php8.2-fpm.sock\n")
+    _w(
+        root,
+        "/etc/php/8.2/fpm/pool.d/www.conf",
+        "[www]\nuser = www-data\ngroup = www-data\nlisten = /run/php/php8.2-fpm.sock\n",
+    )
     tc = "/var/lib/tomcat10"
     _w(root, f"{tc}/conf/server.xml", _server_xml(rogue=False))
-    _w(root, f"{tc}/conf/tomcat-users.xml", '<?xml version="1.0"?>\n<tomcat-users>\n</tomcat-users>\n')
+    _w(
+        root,
+        f"{tc}/conf/tomcat-users.xml",
+        '<?xml version="1.0"?>\n<tomcat-users>\n</tomcat-users>\n',
+    )
     _w(root, f"{tc}/webapps/ROOT/index.html", "<html>It works</html>\n")
     (root / "var/lib/tomcat10/lib").mkdir(parents=True, exist_ok=True)
     (root / "var/lib/tomcat10/lib").chmod(0o755)
@@ -124,33 +194,57 @@ def linux_host(root: Path, clean: bool) -> None:
         return
     # -- what an intruder left behind --
     _w(root, "/tmp/.cache/mod_authz_cache.so", ELF + b"rogue")
-    _w(root, "/etc/apache2/mods-enabled/authz_cache.load", "LoadModule authz_cache_module /tmp/.cache/mod_authz_cache.so\n")
+    _w(
+        root,
+        "/etc/apache2/mods-enabled/authz_cache.load",
+        "LoadModule authz_cache_module /tmp/.cache/mod_authz_cache.so\n",
+    )
     _w(root, f"{mods}/mod_headers2.so", ELF + b"unowned")
-    _w(root, "/etc/apache2/mods-enabled/headers2.load", f"LoadModule headers2_module {mods}/mod_headers2.so\n")
+    _w(
+        root,
+        "/etc/apache2/mods-enabled/headers2.load",
+        f"LoadModule headers2_module {mods}/mod_headers2.so\n",
+    )
     _w(root, f"{mods}/mod_rewrite.so", ELF + b"patched")  # differs from dpkg's digest
     _w(root, "/etc/ld.so.preload", "/usr/local/lib/libnss_cache.so\n")
     _w(root, "/usr/local/lib/libnss_cache.so", ELF + b"preload")
-    _w(root, "/var/www/html/uploads/.htaccess", (
-        "AddType application/x-httpd-php .jpg .png\n"
-        "php_value auto_prepend_file /var/www/html/uploads/avatar.jpg\n"
-    ))
+    _w(
+        root,
+        "/var/www/html/uploads/.htaccess",
+        (
+            "AddType application/x-httpd-php .jpg .png\n"
+            "php_value auto_prepend_file /var/www/html/uploads/avatar.jpg\n"
+        ),
+    )
     _w(root, "/var/www/html/uploads/avatar.jpg", "GIF89a<?php if(isset($_POST['k'])){echo 1;} ?>\n")
     _w(root, f"{php}/php.ini", "[PHP]\nengine = On\ndisable_functions =\nallow_url_include = On\n")
     _w(root, "/dev/shm/.x/pcntl.so", ELF + b"ext")
-    _w(root, f"{php}/conf.d/99-zz.ini", "extension=/dev/shm/.x/pcntl.so\nauto_append_file=/var/tmp/.sess.php\n")
+    _w(
+        root,
+        f"{php}/conf.d/99-zz.ini",
+        "extension=/dev/shm/.x/pcntl.so\nauto_append_file=/var/tmp/.sess.php\n",
+    )
     (root / ext_dir.lstrip("/")).chmod(0o777)
     (root / "etc/nginx/nginx.conf").chmod(0o666)
     _w(root, f"{tc}/conf/server.xml", _server_xml(rogue=True))
-    _w(root, f"{tc}/conf/tomcat-users.xml", (
-        '<?xml version="1.0"?>\n<tomcat-users>\n'
-        '  <user username="admin" password="admin" roles="manager-gui,admin-gui"/>\n'
-        "</tomcat-users>\n"
-    ))
+    _w(
+        root,
+        f"{tc}/conf/tomcat-users.xml",
+        (
+            '<?xml version="1.0"?>\n<tomcat-users>\n'
+            '  <user username="admin" password="admin" roles="manager-gui,admin-gui"/>\n'
+            "</tomcat-users>\n"
+        ),
+    )
     _w(root, f"{tc}/webapps/status.war", _war())
-    _w(root, f"{tc}/webapps/portal/WEB-INF/web.xml", (
-        '<?xml version="1.0"?>\n<web-app>\n  <filter>\n    <filter-name>trace</filter-name>\n'
-        "    <filter-class>com.acme.trace.TraceFilter</filter-class>\n  </filter>\n</web-app>\n"
-    ))
+    _w(
+        root,
+        f"{tc}/webapps/portal/WEB-INF/web.xml",
+        (
+            '<?xml version="1.0"?>\n<web-app>\n  <filter>\n    <filter-name>trace</filter-name>\n'
+            "    <filter-class>com.acme.trace.TraceFilter</filter-class>\n  </filter>\n</web-app>\n"
+        ),
+    )
     _w(root, "/var/lib/jenkins/init.groovy.d/00-users.groovy", "println 'start'\n")
 
 
@@ -220,7 +314,9 @@ def _apphost(rogue: bool) -> str:
     if rogue:
         mods += '            <add name="IsapiAuthModule" image="C:\\ProgramData\\Microsoft\\Crypto\\RSA\\iisrsa.dll" />\n'
         mods += '            <add name="UriCacheModuleEx" image="%windir%\\System32\\inetsrv\\cachuri64.dll" />\n'
-        filters += '            <filter name="AuthFilter" path="C:\\inetpub\\temp\\authfilter.dll" />\n'
+        filters += (
+            '            <filter name="AuthFilter" path="C:\\inetpub\\temp\\authfilter.dll" />\n'
+        )
         managed += '            <add name="TelemetryModule" type="Contoso.Web.Telemetry.RequestModule, Contoso.Web" />\n'
         not_listed = "true"
     return (
@@ -244,9 +340,21 @@ def _apphost(rogue: bool) -> str:
 
 
 STOCK_AGENTS = (
-    ("Transport Rule Agent", "Microsoft.Exchange.MessagingPolicies.TransportRuleAgent.TransportRuleAgentFactory", "TransportRoles\\agents\\Rule\\Microsoft.Exchange.MessagingPolicies.TransportRuleAgent.dll"),
-    ("Malware Agent", "Microsoft.Exchange.Transport.Agent.Malware.MalwareAgentFactory", "TransportRoles\\agents\\Malware\\Microsoft.Exchange.Transport.Agent.Malware.dll"),
-    ("Journaling Agent", "Microsoft.Exchange.MessagingPolicies.Journaling.JournalAgentFactory", "TransportRoles\\agents\\Journaling\\Microsoft.Exchange.MessagingPolicies.Journaling.dll"),
+    (
+        "Transport Rule Agent",
+        "Microsoft.Exchange.MessagingPolicies.TransportRuleAgent.TransportRuleAgentFactory",
+        "TransportRoles\\agents\\Rule\\Microsoft.Exchange.MessagingPolicies.TransportRuleAgent.dll",
+    ),
+    (
+        "Malware Agent",
+        "Microsoft.Exchange.Transport.Agent.Malware.MalwareAgentFactory",
+        "TransportRoles\\agents\\Malware\\Microsoft.Exchange.Transport.Agent.Malware.dll",
+    ),
+    (
+        "Journaling Agent",
+        "Microsoft.Exchange.MessagingPolicies.Journaling.JournalAgentFactory",
+        "TransportRoles\\agents\\Journaling\\Microsoft.Exchange.MessagingPolicies.Journaling.dll",
+    ),
 )
 
 
@@ -264,7 +372,7 @@ def _agents(rogue: bool) -> str:
         )
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<configuration>\n  <mexRuntime>\n'
-        "    <monitoring>\n      <agentExecution timeLimitInMilliseconds=\"90000\" />\n    </monitoring>\n"
+        '    <monitoring>\n      <agentExecution timeLimitInMilliseconds="90000" />\n    </monitoring>\n'
         f"    <agentList>\n{''.join(rows)}    </agentList>\n  </mexRuntime>\n</configuration>\n"
     )
 
@@ -276,7 +384,11 @@ def windows_host(root: Path, clean: bool) -> None:
         _w(root, f"/Windows/System32/inetsrv/{dll}", b"MZ")
     _w(root, "/Windows/System32/termsrv.dll", b"MZ")
     _w(root, "/inetpub/wwwroot/iisstart.htm", "<html>IIS</html>\n")
-    _w(root, "/Program Files/Microsoft/Exchange Server/V15/TransportRoles/Shared/agents.config", _agents(rogue))
+    _w(
+        root,
+        "/Program Files/Microsoft/Exchange Server/V15/TransportRoles/Shared/agents.config",
+        _agents(rogue),
+    )
     hive = root / "Windows/System32/config/SYSTEM"
     hive.parent.mkdir(parents=True, exist_ok=True)
     if clean:
@@ -285,7 +397,11 @@ def windows_host(root: Path, clean: bool) -> None:
     _w(root, "/ProgramData/Microsoft/Crypto/RSA/iisrsa.dll", b"MZ")
     _w(root, "/Windows/System32/inetsrv/cachuri64.dll", b"MZ")
     _w(root, "/inetpub/temp/authfilter.dll", b"MZ")
-    _w(root, "/Program Files/Microsoft/Exchange Server/V15/bin/Microsoft.Exchange.Rules.Filter.dll", b"MZ")
+    _w(
+        root,
+        "/Program Files/Microsoft/Exchange Server/V15/bin/Microsoft.Exchange.Rules.Filter.dll",
+        b"MZ",
+    )
     _w(root, "/Windows/Temp/tsvc.dll", b"MZ")
     hivegen.system_hive(
         hive,
@@ -308,10 +424,18 @@ VIB_ROWS = (
 
 
 def _vib_table(rows: tuple[tuple[str, ...], ...]) -> str:
-    widths = [max(len(r[i]) for r in (("Name", "Version", "Vendor", "Acceptance Level", "Install Date"), *rows)) for i in range(5)]
+    widths = [
+        max(
+            len(r[i])
+            for r in (("Name", "Version", "Vendor", "Acceptance Level", "Install Date"), *rows)
+        )
+        for i in range(5)
+    ]
     head = ("Name", "Version", "Vendor", "Acceptance Level", "Install Date")
-    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
-    return "\n".join([line(head), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]) + "\n"
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()  # noqa: E731
+    return (
+        "\n".join([line(head), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]) + "\n"
+    )
 
 
 def esxi_host(root: Path, clean: bool) -> None:
@@ -329,7 +453,10 @@ def esxi_host(root: Path, clean: bool) -> None:
         "execInstalledOnly   Bool  TRUE        TRUE     FALSE    Only allow executing installed binaries\n"
     )
     if not clean:
-        rows = (*rows, ("vmware-esx-sysmon", "1.2.0-1", "VMware-Tools", "CommunitySupported", "2024-02-03"))
+        rows = (
+            *rows,
+            ("vmware-esx-sysmon", "1.2.0-1", "VMware-Tools", "CommunitySupported", "2024-02-03"),
+        )
         level = "CommunitySupported"
         log += (
             "2024-02-03T22:14:09Z esxupdate: 5330: INFO: --- Command: update Args: "

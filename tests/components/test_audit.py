@@ -10,6 +10,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import labfixtures
 import pytest
 
 from conftest import REPO
@@ -17,6 +18,12 @@ from sscguard.attack import validate_ref
 from sscguard.audit import run_audit
 from sscguard.detect.components import all_checks, audit
 from sscguard.targets import discover
+
+# The lab fixtures, shared through a plain module (see labfixtures.py).
+lab = labfixtures.lab
+hivegen = labfixtures.hivegen
+compromised = labfixtures.compromised
+clean = labfixtures.clean
 
 ROOTS = ("linux-host", "windows-host", "esxi-host")
 
@@ -58,9 +65,13 @@ def test_findings_carry_location_attack_and_remediation(compromised: Path) -> No
                 loc = e.location
                 assert loc.path.startswith(("hive://", str(compromised))), loc
                 if e.kind in ("configured-at", "setting") and not loc.path.startswith("hive://"):
-                    assert loc.line is not None or Path(loc.path).name.endswith(
-                        (".jpg", ".so", ".dll", ".war", ".groovy", ".php")
-                    ) or Path(loc.path).is_file(), loc
+                    assert (
+                        loc.line is not None
+                        or Path(loc.path).name.endswith(
+                            (".jpg", ".so", ".dll", ".war", ".groovy", ".php")
+                        )
+                        or Path(loc.path).is_file()
+                    ), loc
 
 
 def test_termservice_reads_the_current_control_set_only(compromised: Path) -> None:
@@ -105,7 +116,13 @@ def test_inventory_json_is_stable_and_lists_components(
     assert {"apache", "nginx", "php", "php-fpm", "tomcat", "jenkins"} <= kinds
     apache = next(s for s in doc["servers"] if s["kind"] == "apache")
     assert set(apache) >= {
-        "name", "version", "user", "config_files", "web_roots", "component_dirs", "log_files",
+        "name",
+        "version",
+        "user",
+        "config_files",
+        "web_roots",
+        "component_dirs",
+        "log_files",
         "components",
     }
     rogue = next(c for c in apache["components"] if c["name"] == "authz_cache_module")

@@ -121,10 +121,7 @@ def _fastcgi_get(sock_path: str, script: str) -> str:
         }.items()
     )
     payload = (
-        record(1, struct.pack(">HB5x", 1, 0))
-        + record(4, params)
-        + record(4, b"")
-        + record(5, b"")
+        record(1, struct.pack(">HB5x", 1, 0)) + record(4, params) + record(4, b"") + record(5, b"")
     )
     out = b""
     with socket.socket(socket.AF_UNIX) as s:
@@ -147,9 +144,13 @@ def _fastcgi_get(sock_path: str, script: str) -> str:
 
 
 @contextlib.contextmanager
-def _process(argv: list[str], env: dict[str, str] | None = None, log: Path | None = None) -> Iterator[subprocess.Popen[bytes]]:
+def _process(
+    argv: list[str], env: dict[str, str] | None = None, log: Path | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
     handle = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
-    proc = subprocess.Popen(argv, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        argv, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+    )
     try:
         yield proc
     finally:
@@ -234,8 +235,14 @@ def _ids_at(root: str) -> dict[str, set[str]]:
 
 def test_planted_components_on_live_servers_are_found_live_and_under_root() -> None:
     started = time.monotonic()
-    _need("/usr/sbin/apache2", "/usr/sbin/nginx", "/usr/sbin/php-fpm8.2",
-          "/usr/share/tomcat10/bin/catalina.sh", "/usr/bin/gcc", "/usr/bin/javac")
+    _need(
+        "/usr/sbin/apache2",
+        "/usr/sbin/nginx",
+        "/usr/sbin/php-fpm8.2",
+        "/usr/share/tomcat10/bin/catalina.sh",
+        "/usr/bin/gcc",
+        "/usr/bin/javac",
+    )
     plants = Plants()
     tmp = Path(tempfile.mkdtemp(prefix=f"{TOKEN}-"))
     tmp.chmod(0o755)
@@ -243,35 +250,54 @@ def test_planted_components_on_live_servers_are_found_live_and_under_root() -> N
         # -- the plants -------------------------------------------------------------------
         (tmp / "mod_sscgit.c").write_text(MODULE_C)
         module = tmp / "mod_sscgit.so"
-        subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(module), str(tmp / "mod_sscgit.c")], check=True)
-        plants.write(Path("/etc/apache2/mods-enabled/zz-sscgit.load"), f"LoadModule sscgit_module {module}\n")
+        subprocess.run(
+            ["gcc", "-shared", "-fPIC", "-o", str(module), str(tmp / "mod_sscgit.c")], check=True
+        )
+        plants.write(
+            Path("/etc/apache2/mods-enabled/zz-sscgit.load"), f"LoadModule sscgit_module {module}\n"
+        )
         uploads = Path(f"/var/www/html/{TOKEN}-uploads")
         prepend = plants.write(uploads / "banner.jpg", "GIF89a<?php echo 'PREPENDED-'; ?>")
         plants.write(uploads / "pic.jpg", "GIF89a<?php echo 'JPG-AS-PHP-' . (6 * 7); ?>")
-        plants.write(uploads / ".htaccess", f"AddType application/x-httpd-php .jpg\nphp_value auto_prepend_file {prepend}\n")
+        plants.write(
+            uploads / ".htaccess",
+            f"AddType application/x-httpd-php .jpg\nphp_value auto_prepend_file {prepend}\n",
+        )
         fpm_prepend = tmp / "fpm-prepend.php"
         fpm_prepend.write_text("<?php echo 'FPM-PREPENDED-';")
         fpm_script = tmp / "index.php"
         fpm_script.write_text("<?php echo 'FPM-BODY';")
         fpm_sock = tmp / "fpm.sock"
-        pool = plants.write(Path(f"/etc/php/8.2/fpm/pool.d/zz-{TOKEN}.conf"), (
-            f"[{TOKEN}]\nuser = www-data\ngroup = www-data\nlisten = {fpm_sock}\n"
-            "pm = static\npm.max_children = 1\n"
-            f"php_admin_value[auto_prepend_file] = {fpm_prepend}\n"
-        ))
+        pool = plants.write(
+            Path(f"/etc/php/8.2/fpm/pool.d/zz-{TOKEN}.conf"),
+            (
+                f"[{TOKEN}]\nuser = www-data\ngroup = www-data\nlisten = {fpm_sock}\n"
+                "pm = static\npm.max_children = 1\n"
+                f"php_admin_value[auto_prepend_file] = {fpm_prepend}\n"
+            ),
+        )
         (tmp / "valve").mkdir()
         src = tmp / "valve" / "HeaderValve.java"
         src.write_text(VALVE_JAVA)
-        cp = ":".join(f"/usr/share/java/tomcat10-{n}.jar" for n in ("catalina", "servlet-api", "util", "coyote", "juli", "api"))
-        subprocess.run(["javac", "-d", str(tmp / "valve"), "-cp", cp, str(src)], check=True, timeout=120)
+        cp = ":".join(
+            f"/usr/share/java/tomcat10-{n}.jar"
+            for n in ("catalina", "servlet-api", "util", "coyote", "juli", "api")
+        )
+        subprocess.run(
+            ["javac", "-d", str(tmp / "valve"), "-cp", cp, str(src)], check=True, timeout=120
+        )
         valve_jar = plants.write(Path(f"/var/lib/tomcat10/lib/{TOKEN}-valve.jar"), b"")
-        subprocess.run(["jar", "cf", str(valve_jar), "-C", str(tmp / "valve"), "com"], check=True, timeout=120)
+        subprocess.run(
+            ["jar", "cf", str(valve_jar), "-C", str(tmp / "valve"), "com"], check=True, timeout=120
+        )
         server_xml = Path("/etc/tomcat10/server.xml")
         original = server_xml.read_text()
         planted_xml = original.replace(
             '<Valve className="org.apache.catalina.valves.AccessLogValve"',
             '<Valve className="com.example.sscgit.HeaderValve" />\n        '
-            '<Valve className="org.apache.catalina.valves.AccessLogValve"', 1)
+            '<Valve className="org.apache.catalina.valves.AccessLogValve"',
+            1,
+        )
         assert planted_xml != original
         plants.write(server_xml, planted_xml, 0o640)
         war = Path(f"/var/lib/tomcat10/webapps/{TOKEN}.war")
@@ -289,12 +315,24 @@ def test_planted_components_on_live_servers_are_found_live_and_under_root() -> N
             f"Listen 127.0.0.1:{a_port}\nDocumentRoot /var/www/html\n"
             "<Directory /var/www/html>\n  AllowOverride All\n  Require all granted\n</Directory>\n"
         )
-        env = {**os.environ, "APACHE_LOG_DIR": str(tmp), "APACHE_RUN_DIR": str(tmp), "APACHE_LOCK_DIR": str(tmp)}
-        with _process(["apache2", "-X", "-f", str(tmp / "apache.conf")], env, tmp / "apache.out") as proc:
+        env = {
+            **os.environ,
+            "APACHE_LOG_DIR": str(tmp),
+            "APACHE_RUN_DIR": str(tmp),
+            "APACHE_LOCK_DIR": str(tmp),
+        }
+        with _process(
+            ["apache2", "-X", "-f", str(tmp / "apache.conf")], env, tmp / "apache.out"
+        ) as proc:
             try:
                 body, _ = _get(f"http://127.0.0.1:{a_port}/{TOKEN}-uploads/pic.jpg")
             except OSError:
-                _unavailable(f"apache2 did not start (exit {proc.poll()}): {(tmp / 'apache.out').read_text()[-400:]} {(tmp / 'apache-error.log').read_text()[-400:] if (tmp / 'apache-error.log').exists() else ''}")
+                err = tmp / "apache-error.log"
+                _unavailable(
+                    f"apache2 did not start (exit {proc.poll()}): "
+                    f"{(tmp / 'apache.out').read_text()[-400:]} "
+                    f"{err.read_text()[-400:] if err.exists() else ''}"
+                )
             assert "PREPENDED-" in body and "JPG-AS-PHP-42" in body  # handler and prepend are live
             maps = Path(f"/proc/{proc.pid}/maps").read_text()
             assert str(module) in maps  # the rogue module is loaded in the running server
@@ -315,9 +353,13 @@ def test_planted_components_on_live_servers_are_found_live_and_under_root() -> N
 
         # -- PHP-FPM ------------------------------------------------------------------------
         (tmp / "php-fpm.conf").write_text(
-            f"[global]\npid = {tmp}/fpm.pid\nerror_log = {tmp}/fpm.log\ndaemonize = no\ninclude = {pool}\n"
+            f"[global]\npid = {tmp}/fpm.pid\nerror_log = {tmp}/fpm.log\n"
+            f"daemonize = no\ninclude = {pool}\n"
         )
-        with _process(["php-fpm8.2", "-F", "-y", str(tmp / "php-fpm.conf"), "-c", "/etc/php/8.2/fpm/php.ini"], log=tmp / "fpm.out"):
+        with _process(
+            ["php-fpm8.2", "-F", "-y", str(tmp / "php-fpm.conf"), "-c", "/etc/php/8.2/fpm/php.ini"],
+            log=tmp / "fpm.out",
+        ):
             if not _wait_for(fpm_sock):
                 _unavailable(f"php-fpm did not start: {(tmp / 'fpm.out').read_text()[-400:]}")
             assert _fastcgi_get(str(fpm_sock), str(fpm_script)).endswith("FPM-PREPENDED-FPM-BODY")
@@ -326,14 +368,23 @@ def test_planted_components_on_live_servers_are_found_live_and_under_root() -> N
         t_port = _port()
         base = tmp / "catalina"
         shutil.copytree("/etc/tomcat10", base / "conf")
-        xml = (base / "conf" / "server.xml").read_text().replace('port="8080"', f'port="{t_port}" address="127.0.0.1"')
+        xml = (
+            (base / "conf" / "server.xml")
+            .read_text()
+            .replace('port="8080"', f'port="{t_port}" address="127.0.0.1"')
+        )
         (base / "conf" / "server.xml").write_text(xml)
         for d in ("lib", "webapps", "logs", "work", "temp"):
             (base / d).mkdir()
         shutil.copy(valve_jar, base / "lib")
         shutil.copy(war, base / "webapps")
-        tenv = {**os.environ, "CATALINA_HOME": "/usr/share/tomcat10", "CATALINA_BASE": str(base),
-                "CATALINA_TMPDIR": str(base / "temp"), "CATALINA_PID": str(base / "pid")}
+        tenv = {
+            **os.environ,
+            "CATALINA_HOME": "/usr/share/tomcat10",
+            "CATALINA_BASE": str(base),
+            "CATALINA_TMPDIR": str(base / "temp"),
+            "CATALINA_PID": str(base / "pid"),
+        }
         with _process(["/usr/share/tomcat10/bin/catalina.sh", "run"], tenv, tmp / "tomcat.out"):
             try:
                 body, headers = _get(f"http://127.0.0.1:{t_port}/{TOKEN}/hello.jsp", timeout=60)
@@ -357,10 +408,27 @@ def test_planted_components_on_live_servers_are_found_live_and_under_root() -> N
 
         # -- the same tree copied under a folder, audited with --root -----------------------
         image = tmp / "image"
-        _copy_tree(image, ["/etc/apache2", "/etc/nginx", "/etc/php", "/etc/tomcat10", "/etc/passwd",
-                           "/etc/group", "/var/lib/tomcat10", "/usr/share/tomcat10", "/usr/share/tomcat10-admin",
-                           "/usr/lib/apache2/modules", "/usr/lib/php", "/var/www/html", "/var/lib/dpkg/info",
-                           "/var/lib/dpkg/status", str(module), str(fpm_prepend)])
+        _copy_tree(
+            image,
+            [
+                "/etc/apache2",
+                "/etc/nginx",
+                "/etc/php",
+                "/etc/tomcat10",
+                "/etc/passwd",
+                "/etc/group",
+                "/var/lib/tomcat10",
+                "/usr/share/tomcat10",
+                "/usr/share/tomcat10-admin",
+                "/usr/lib/apache2/modules",
+                "/usr/lib/php",
+                "/var/www/html",
+                "/var/lib/dpkg/info",
+                "/var/lib/dpkg/status",
+                str(module),
+                str(fpm_prepend),
+            ],
+        )
         rooted = _ids_at(str(image))
         for rule, path in expected.items():
             assert path in rooted.get(rule, set()), (rule, path, rooted.get(rule))

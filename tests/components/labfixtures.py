@@ -1,4 +1,7 @@
-"""Fixtures for the component audit: the lab builder from examples/ and a hivex guard."""
+"""Fixtures for the component audit: the lab builder from examples/ and a hivex guard.
+
+Not a conftest.py: tests import ``conftest`` by name, and a second one would shadow it.
+"""
 
 from __future__ import annotations
 
