@@ -179,7 +179,7 @@ def _disk(args: argparse.Namespace, *, local: bool) -> DiskAccess:
     if args.no_disk:
         return DiskAccess(None, "on-disk checks disabled with --no-disk")
     if args.root is not None:
-        return DiskAccess(args.root)
+        return DiskAccess(args.root, explicit=True)
     if local:
         return DiskAccess("/")
     return DiskAccess(

@@ -26,6 +26,7 @@ class DiskAccess:
 
     root: str | None
     why_not: str = ""
+    explicit: bool = False  # --root given: look in the usual places when the server is silent
 
 
 def _now() -> str:
@@ -59,7 +60,7 @@ def _pg(raw: RawCatalog, server: Server, disk: DiskAccess) -> tuple[list[Finding
         from sscguard.sql.ondisk import pg_config_files
 
         settings, disk_skips, _files = pg_config_files(
-            disk.root, facts.config_file, facts.data_directory
+            disk.root, facts.config_file, facts.data_directory, guess=disk.explicit
         )
         skipped += disk_skips
         dirs: tuple[DirState, ...] = ()

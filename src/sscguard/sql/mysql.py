@@ -409,7 +409,7 @@ def _drop(r: MyRoutine) -> str:
 
 
 def _routine_uri(facts: MyFacts, r: MyRoutine) -> str:
-    return facts.server.uri(r.db, f"{r.kind.lower()}/{r.name}")
+    return facts.server.uri(r.db, r.kind.lower(), r.name)
 
 
 @REGISTRY.check(

@@ -168,12 +168,14 @@ class _PgConfReader:
 
 
 def pg_config_files(
-    root: str, config_file: str, data_directory: str
+    root: str, config_file: str, data_directory: str, *, guess: bool = False
 ) -> tuple[list[PgSetting], list[Skipped], list[str]]:
     """Library settings from postgresql.conf (with includes) and postgresql.auto.conf.
 
     Without paths from the server, the usual Debian and Red Hat locations under the root are
-    read. Returns the settings, what was skipped, and the files looked at.
+    read when ``guess`` (an explicit --root); otherwise that is reported as skipped, since a
+    guess on a live host could read another cluster's files. Returns the settings, what was
+    skipped, and the files looked at.
     """
     reader = _PgConfReader(root, [], [], set())
     files: list[str] = []
@@ -184,6 +186,15 @@ def pg_config_files(
             files.append(posixpath.join(data_directory, "postgresql.auto.conf"))
             if not config_file:
                 files.append(posixpath.join(data_directory, "postgresql.conf"))
+    elif not guess:
+        reader.skipped.append(
+            Skipped(
+                "postgresql.conf",
+                SkipCode.UNREADABLE,
+                "the server did not say where its files are (needs superuser or "
+                "pg_read_all_settings); give --root DIR to look in the usual places",
+            )
+        )
     else:
         for pattern in (
             "/etc/postgresql/*/*/postgresql.conf",

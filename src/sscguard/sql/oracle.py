@@ -420,7 +420,7 @@ def ora_java_objects(facts: OraFacts) -> Iterator[Hit]:
         if o.type.upper() == "JAVA SOURCE":
             runs = bool(o.exec_line)
             yield Hit(
-                facts.server.uri(o.owner, f"java_source/{o.name}"),
+                facts.server.uri(o.owner, "java_source", o.name),
                 excerpt(o.exec_line) if runs else f"JAVA SOURCE {o.owner}.{o.name}",
                 f"status {o.status}"
                 + ("; starts processes (Runtime/ProcessBuilder)" if runs else ""),
@@ -458,7 +458,7 @@ def ora_library(facts: OraFacts) -> Iterator[Hit]:
         if oracle_schema(lib.owner):
             continue
         yield Hit(
-            facts.server.uri(lib.owner, f"library/{lib.name}"),
+            facts.server.uri(lib.owner, "library", lib.name),
             f"CREATE LIBRARY {lib.owner}.{lib.name} AS '{lib.file_spec}'",
             f"status {lib.status}",
             f"DROP LIBRARY {_q(lib.owner, lib.name)};",
@@ -480,7 +480,7 @@ def ora_job(facts: OraFacts) -> Iterator[Hit]:
     for j in facts.jobs:
         stock = oracle_schema(j.owner)
         yield Hit(
-            facts.server.uri(j.owner, f"job/{j.name}"),
+            facts.server.uri(j.owner, "job", j.name),
             f"{j.type}: {excerpt(j.action)}",
             ("enabled" if j.enabled else "disabled")
             + (f"; credential {j.credential}" if j.credential else ""),
@@ -507,7 +507,7 @@ def ora_trigger(facts: OraFacts) -> Iterator[Hit]:
             continue
         risky = bool(t.risky_line)
         yield Hit(
-            facts.server.uri(t.owner, f"trigger/{t.name}"),
+            facts.server.uri(t.owner, "trigger", t.name),
             excerpt(t.risky_line or t.description),
             f"{t.event} on {t.scope}; {t.status}",
             f"DROP TRIGGER {_q(t.owner, t.name)};",

@@ -674,7 +674,7 @@ def pg_event_trigger(facts: PgFacts) -> Iterator[Hit]:
             continue
         disabled = trg.enabled == "D"
         yield Hit(
-            facts.server.uri(f"event_trigger/{trg.name}"),
+            facts.server.uri("event_trigger", trg.name),
             excerpt(trg.src),
             f"on {trg.event}; runs {trg.function} ({trg.language}); owner {trg.owner}"
             + ("; disabled" if disabled else ""),
@@ -717,7 +717,7 @@ def _preload_hits(facts: PgFacts, known: bool) -> Iterator[Hit]:
             else f"ALTER SYSTEM RESET {name}; -- and remove it from postgresql.conf, then restart"
         )
         yield Hit(
-            facts.server.uri(f"setting/{name}/{lib}"),
+            facts.server.uri("setting", name, lib),
             f"{name} = '{excerpt(first.value, 120)}'",
             f"library {lib}; set " + "; ".join(where),
             fix,
@@ -783,7 +783,7 @@ def pg_role_preload(facts: PgFacts) -> Iterator[Hit]:
         else:
             fix = f"ALTER DATABASE {pg_ident(db)} RESET {s.name};"
         yield Hit(
-            facts.server.uri(f"setting/{s.name}", database=db or facts.server.database)
+            facts.server.uri("setting", s.name, database=db or facts.server.database)
             + (f"?role={role}" if role else ""),
             f"{s.name}={excerpt(s.value, 120)}",
             f"set for {s.scope}",
@@ -815,7 +815,7 @@ def pg_dynamic_library_path(facts: PgFacts) -> Iterator[Hit]:
                 continue
             seen.add(path)
             yield Hit(
-                facts.server.uri(f"setting/dynamic_library_path/{path}"),
+                facts.server.uri("setting", "dynamic_library_path", path),
                 f"dynamic_library_path = '{excerpt(s.value, 120)}'",
                 "in force" if s.origin == "running" else f"in {s.file}:{s.line or '?'}",
                 "ALTER SYSTEM SET dynamic_library_path = '$libdir'; -- then reload",
@@ -845,7 +845,7 @@ def pg_execute_program(facts: PgFacts) -> Iterator[Hit]:
     role = "pg_execute_server_program"
     for member, via in _dangerous_members(facts, role):
         yield Hit(
-            facts.server.uri(f"role/{member}"),
+            facts.server.uri("role", member),
             f"{member} member of {role}",
             f"{member} is a member {via}: may {DANGEROUS_ROLES[role]}",
             f"REVOKE {role} FROM {pg_ident(member)};",
@@ -867,7 +867,7 @@ def pg_write_files(facts: PgFacts) -> Iterator[Hit]:
     role = "pg_write_server_files"
     for member, via in _dangerous_members(facts, role):
         yield Hit(
-            facts.server.uri(f"role/{member}"),
+            facts.server.uri("role", member),
             f"{member} member of {role}",
             f"{member} is a member {via}: may {DANGEROUS_ROLES[role]}",
             f"REVOKE {role} FROM {pg_ident(member)};",
@@ -890,7 +890,7 @@ def pg_language_marked_trusted(facts: PgFacts) -> Iterator[Hit]:
     for lang in facts.languages:
         if lang.untrusted_family and lang.trusted:
             yield Hit(
-                facts.server.uri(f"language/{lang.name}"),
+                facts.server.uri("language", lang.name),
                 f"lanname={lang.name} lanpltrusted=true acl={lang.acl or 'default (PUBLIC)'}",
                 f"handler {lang.handler}; owner {lang.owner}",
                 "UPDATE pg_language SET lanpltrusted = false WHERE lanname = "
@@ -920,7 +920,7 @@ def pg_untrusted_usage(facts: PgFacts) -> Iterator[Hit]:
                 continue
             target = "PUBLIC" if grantee == "PUBLIC" else pg_ident(grantee)
             yield Hit(
-                facts.server.uri(f"role/{grantee}") + f"?language={lang.name}",
+                facts.server.uri("role", grantee) + f"?language={lang.name}",
                 f"USAGE on {lang.name} for {grantee}",
                 f"language {lang.name} is marked trusted; acl {lang.acl or 'default'}",
                 f"REVOKE USAGE ON LANGUAGE {pg_ident(lang.name)} FROM {target};",
