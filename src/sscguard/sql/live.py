@@ -164,13 +164,13 @@ _OPENERS: dict[str, Callable[[Any, Dsn, float], Any]] = {
 
 # -- classifying failures ----------------------------------------------------------------------
 
-_DENIED: dict[str, set[str] | set[int]] = {
+_DENIED: dict[str, set[str | int]] = {
     "postgresql": {"42501"},
     "mysql": {1142, 1143, 1227, 1044, 1045, 1370, 1356},
     "mssql": {229, 230, 297, 300, 916, 15247},
     "oracle": {942, 1031, 1039},  # 942: "does not exist" is also what no privilege looks like
 }
-_MISSING: dict[str, set[str] | set[int]] = {
+_MISSING: dict[str, set[str | int]] = {
     "postgresql": {"42P01", "42703", "42883"},
     "mysql": {1146, 1054, 1109},
     "mssql": {208, 207, 4121},
@@ -178,30 +178,34 @@ _MISSING: dict[str, set[str] | set[int]] = {
 }
 
 
-def error_code(exc: BaseException) -> str | int | None:
-    """The server's error code from the common DB-API drivers' exception shapes."""
+def error_codes(exc: BaseException) -> set[str | int]:
+    """The server's error codes from the common DB-API drivers' exception shapes: the SQLSTATE
+    (psycopg, and PyMySQL 1.2+) and the engine's error number (PyMySQL, pymssql, oracledb)."""
+    codes: set[str | int] = set()
     sqlstate = getattr(exc, "sqlstate", None) or getattr(
         getattr(exc, "diag", None), "sqlstate", None
     )
     if isinstance(sqlstate, str):
-        return sqlstate
+        codes.add(sqlstate)
     args = getattr(exc, "args", ())
     if args:
         first = args[0]
         code = getattr(first, "code", None)  # oracledb: args[0] is an _Error with .code
         if isinstance(code, int):
-            return code
-        if isinstance(first, int):  # PyMySQL and pymssql: (number, message)
-            return first
+            codes.add(code)
+        if isinstance(first, int) and not isinstance(first, bool):  # PyMySQL, pymssql
+            codes.add(first)
     number = getattr(exc, "number", None)
-    return number if isinstance(number, int) else None
+    if isinstance(number, int):
+        codes.add(number)
+    return codes
 
 
 def classify(engine: str, exc: BaseException, optional: bool) -> SkipCode:
-    code: object = error_code(exc)
-    if code in _DENIED[engine]:
+    codes = error_codes(exc)
+    if codes & _DENIED[engine]:
         return SkipCode.UNREADABLE
-    if code in _MISSING[engine]:
+    if codes & _MISSING[engine]:
         return SkipCode.UNSUPPORTED if optional else SkipCode.ERROR
     return SkipCode.ERROR
 

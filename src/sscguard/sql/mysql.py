@@ -466,21 +466,30 @@ def my_file_io(facts: MyFacts) -> Iterator[Hit]:
 @REGISTRY.check(
     "SSC-001-024",
     ENGINE,
-    "MariaDB/MySQL secure_file_priv is empty (file import/export anywhere)",
+    "MariaDB/MySQL secure_file_priv does not restrict file import/export",
     Severity.MEDIUM,
     Confidence.HIGH,
     _HARD,
-    "With secure_file_priv empty, any account with the FILE privilege can write files "
-    "wherever the server's user can (INTO DUMPFILE), which is how UDF libraries are planted.",
+    "With secure_file_priv empty (or, on MariaDB, unset), any account with the FILE privilege "
+    "can write files wherever the server's user can (INTO DUMPFILE), which is how UDF "
+    "libraries are planted.",
     "Set secure_file_priv to a dedicated directory (or NULL to disable file import/export) "
     "in the [mysqld] section and restart.",
 )
 def my_secure_file_priv(facts: MyFacts) -> Iterator[Hit]:
-    if facts.info is not None and facts.info.secure_file_priv == "":
+    info = facts.info
+    if info is None:
+        return
+    mariadb = "mariadb" in info.version.lower()
+    # MySQL: NULL disables file import/export, '' allows any directory. MariaDB: unset
+    # (shown as NULL, the default) and '' both allow any directory the server can write.
+    if info.secure_file_priv == "" or (info.secure_file_priv is None and mariadb):
+        shown = "NULL (unset)" if info.secure_file_priv is None else "''"
         yield Hit(
             facts.server.uri("variables", "secure_file_priv"),
-            "@@secure_file_priv = ''",
-            "file import/export is not restricted to a directory",
+            f"@@secure_file_priv = {shown}",
+            f"{'MariaDB' if mariadb else 'MySQL'} {info.version}: file import/export is not "
+            "restricted to a directory",
             "[mysqld] secure_file_priv = /var/lib/mysql-files  # in the server config; restart",
         )
 
