@@ -154,9 +154,7 @@ def test_live_audit_finds_every_planted_item(planted: Planted, run: Callable[...
     # preload written by ALTER SYSTEM (not applied yet): seen in postgresql.auto.conf
     [pre] = by_rule["SSC-001-005"]
     assert pre["severity"] == "critical"
-    assert any(
-        e["location"]["path"].endswith("postgresql.auto.conf") for e in pre["evidence"]
-    ), pre
+    assert any(e["location"]["path"].endswith("postgresql.auto.conf") for e in pre["evidence"]), pre
     # role that may run programs
     [member] = by_rule["SSC-001-009"]
     assert member["subject"]["path"].endswith("/role/app")

@@ -159,6 +159,8 @@ def parse_catalog(data: bytes, source: str, engine: str | None = None) -> RawCat
             for index, obj in enumerate(whole):
                 builder.add(obj, f"{source}[{index}]")
             return builder.result()
+    head = [line for _, (_, line) in zip(range(50), _lines(textual), strict=False)]
+    if any(line.startswith("{") for line in head):
         for lineno, line in _lines(textual):
             if line.startswith("{"):
                 try:
