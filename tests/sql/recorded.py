@@ -197,7 +197,7 @@ ORACLE_COMPROMISED: Rows = {
             "object_type": "JAVA SOURCE",
             "status": "VALID",
             "created": "2024-03-02T03:20:00",
-            "exec_line": '    Process p = Runtime.getRuntime().exec(new String[]{"/bin/sh","-c",c});',
+            "exec_line": '  Process p = Runtime.getRuntime().exec(new String[]{"sh", "-c", c});',
         },
         {
             "owner": "SCOTT",

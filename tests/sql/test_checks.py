@@ -305,7 +305,7 @@ def test_registry_refuses_duplicates_and_foreign_ids() -> None:
     registry.check("SSC-001-098", *args)(lambda facts: [])
     with pytest.raises(ValueError, match="duplicate"):
         registry.check("SSC-001-098", *args)
-    with pytest.raises(ValueError, match="SSC-001-001 .. SSC-001-099"):
+    with pytest.raises(ValueError, match=r"SSC-001-001 \.\. SSC-001-099"):
         registry.check("SSC-003-001", *args)
 
 

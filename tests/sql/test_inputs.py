@@ -277,3 +277,34 @@ def test_queries_and_checks_listing(run: Callable[..., Any]) -> None:
     assert result.code == 0 and "JSON_OBJECT('query', 'my_func'" in result.out
     result = run("sql", "checks", "--engine", "oracle")
     assert result.code == 0 and result.out.count("SSC-001-06") == 6
+
+
+def test_password_never_reaches_output_logs_or_recorded_command(
+    run: Callable[..., Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from recorded import FakeConnection
+
+    from sscguard.sql import live
+
+    secret = "Hunter2-Secret-Pw"
+    url = f"mssql://sa:{secret}@sql01:1433/master"
+
+    class DeniedError(Exception):
+        pass
+
+    conn = FakeConnection(
+        "mssql",
+        MSSQL_COMPROMISED,
+        ms_agent_steps=DeniedError(229, f"denied for login with password {secret}"),
+    )
+    monkeypatch.setattr(live, "connect", lambda dsn, timeout: conn)
+    monkeypatch.setattr("sys.argv", ["sscguard", "sql", "--dsn", url, "-vv"])
+    saved = tmp_path / "rows.jsonl"
+    outputs = []
+    for fmt in ("json", "sarif", "table", "jsonl"):
+        result = run("sql", "--dsn", url, "-vv", "--format", fmt, "--save-catalog", str(saved))
+        assert result.code == 1
+        outputs.append(result.out + result.err)
+    everything = "\n".join(outputs) + saved.read_text()
+    assert secret not in everything
+    assert "mssql://sa:***@sql01:1433/master" in everything  # the recorded command line

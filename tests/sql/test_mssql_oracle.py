@@ -158,11 +158,11 @@ def test_oracle_findings() -> None:
 
 
 def test_missing_privilege_and_missing_view_become_skipped_entries() -> None:
-    class Denied(Exception):
+    class DeniedError(Exception):
         pass
 
-    denied = Denied(229, b"The SELECT permission was denied on the object 'sysjobs'")
-    missing = Denied(208, b"Invalid object name 'sys.trusted_assemblies'.")
+    denied = DeniedError(229, b"The SELECT permission was denied on the object 'sysjobs'")
+    missing = DeniedError(208, b"Invalid object name 'sys.trusted_assemblies'.")
     doc, _ = _live(
         "mssql",
         CASES[0][1],

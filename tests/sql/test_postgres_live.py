@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from sqlservers import SUPERUSER_PASSWORD, PostgresServer, unavailable
 
 pytestmark = pytest.mark.integration
