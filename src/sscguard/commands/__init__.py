@@ -23,6 +23,15 @@ class Command(Protocol):
 
 def registry() -> list[ModuleType]:
     """The subcommands in the order ``--help`` lists them. Add new commands here."""
-    from sscguard.commands import audit, inventory, quarantine, report, restore, rules, scan
+    from sscguard.commands import (
+        audit,
+        inventory,
+        quarantine,
+        report,
+        restore,
+        rules,
+        scan,
+        sql,
+    )
 
-    return [scan, report, rules, inventory, audit, quarantine, restore]
+    return [scan, report, rules, inventory, audit, sql, quarantine, restore]
