@@ -4,19 +4,28 @@ from __future__ import annotations
 
 import os
 import socket
+from typing import TYPE_CHECKING
 
 from sscguard import __version__
 from sscguard.extract.files import display_path
 from sscguard.model import ResultDocument
 
+if TYPE_CHECKING:
+    from sscguard.targets import Inventory
+
 
 def run_audit(root: str, command: str = "sscguard audit") -> ResultDocument:
-    from sscguard.detect.components import all_checks, audit
-    from sscguard.scan import now_iso
     from sscguard.targets import discover
 
+    return audit_document(discover(root), root, command)
+
+
+def audit_document(inv: Inventory, root: str, command: str = "audit") -> ResultDocument:
+    """The component checks over an inventory already discovered."""
+    from sscguard.detect.components import all_checks, audit
+    from sscguard.scan import now_iso
+
     started = now_iso()
-    inv = discover(root)
     findings = audit(inv)
     checks = all_checks()
     return ResultDocument(

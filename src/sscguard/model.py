@@ -165,6 +165,7 @@ class SkipCode(enum.Enum):
     OTHER_DEVICE = "other-device"
     ERROR = "error"  # analyser failed on this input
     UNSUPPORTED = "unsupported"
+    NOT_RUN = "not-run"  # a part of a hunt that did not apply (no baseline yet, not live, ...)
 
 
 #: Skip codes that mean part of the input could not be analysed (exit code 3).

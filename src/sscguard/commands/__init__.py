@@ -25,6 +25,7 @@ def registry() -> list[ModuleType]:
     """The subcommands in the order ``--help`` lists them. Add new commands here."""
     from sscguard.commands import (
         audit,
+        hunt,
         inventory,
         quarantine,
         report,
@@ -34,4 +35,4 @@ def registry() -> list[ModuleType]:
         sql,
     )
 
-    return [scan, report, rules, inventory, audit, sql, quarantine, restore]
+    return [hunt, scan, inventory, audit, sql, report, rules, quarantine, restore]
