@@ -165,6 +165,7 @@ class SkipCode(enum.Enum):
     OTHER_DEVICE = "other-device"
     ERROR = "error"  # analyser failed on this input
     UNSUPPORTED = "unsupported"
+    VANISHED = "vanished"  # a live object (process) went away while it was inspected
 
 
 #: Skip codes that mean part of the input could not be analysed (exit code 3).
