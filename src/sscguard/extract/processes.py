@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import socket
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -34,6 +35,10 @@ MAX_ENVIRON = 256 << 10
 MAX_MAPS = 4 << 20
 MAX_NET = 16 << 20
 MAX_FDS = 65536
+MAX_HEAP_SCAN = 32 << 20
+# The environment of a process never changes after exec: heap scans are cached per process
+# (pid and start time), so the watch loop pays for each server process once.
+_HEAP_CACHE: dict[tuple[int, float], tuple[tuple[str, str], ...]] = {}
 #: Only these variables are kept from a process environment: the ones that change what the
 #: dynamic loader maps. Everything else may be a secret and is never stored.
 LOADER_VARIABLES = ("LD_PRELOAD", "LD_AUDIT", "LD_LIBRARY_PATH")
@@ -113,6 +118,7 @@ class ProcessNode:
     maps: tuple[MappedFile, ...] | None = None
     sockets: tuple[Socket, ...] | None = None
     mnt_ns: str | None = None
+    env_source: str = "environ"  # or "heap" when the title rewrite wiped /proc/PID/environ
     problems: tuple[str, ...] = ()
     inspected: bool = False
 
@@ -232,6 +238,31 @@ def parse_loader_env(data: bytes) -> tuple[tuple[str, str], ...]:
         if sep and _text(name) in LOADER_VARIABLES:
             found.append((_text(name), _text(value)))
     return tuple(found)
+
+
+_HEAP_LOADER = re.compile(rb"(?<![A-Za-z0-9_])(LD_PRELOAD|LD_AUDIT)=([^\0\n]{1,4096})\0")
+
+
+def environ_wiped(data: bytes) -> bool:
+    """True when an environment block holds no NAME=VALUE entry at all: nginx, php-fpm and
+    postgres move their environment to the heap and overwrite this area with the title."""
+    return not any(b"=" in item for item in data.split(b"\0"))
+
+
+def loader_env_in(data: bytes) -> tuple[tuple[str, str], ...]:
+    """Loader variables in a block of process memory (the relocated environment)."""
+    found = dict.fromkeys(
+        (_text(m.group(1)), _text(m.group(2))) for m in _HEAP_LOADER.finditer(data)
+    )
+    return tuple(found)
+
+
+def heap_range(maps_text: str) -> tuple[int, int] | None:
+    for line in maps_text.splitlines():
+        if line.rstrip().endswith("[heap]"):
+            start, _, end = line.split(None, 1)[0].partition("-")
+            return int(start, 16), int(end, 16)
+    return None
 
 
 def parse_maps(text: str) -> tuple[MappedFile, ...]:
@@ -356,6 +387,58 @@ def list_processes(proc: str = PROC) -> Snapshot:
     return Snapshot(nodes=nodes, skipped=skipped, own_mnt_ns=own_ns)
 
 
+def _boot_time(proc: str) -> float:
+    global _BOOT
+    if _BOOT is None:
+        import psutil
+
+        _BOOT = float(psutil.boot_time())
+    return _BOOT
+
+
+_BOOT: float | None = None
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def quick_node(pid: int, proc: str = PROC) -> ProcessNode | None:
+    """The fewest reads that identify a process (exe link, stat, cmdline), for exec events:
+    a child of a web shell may live only milliseconds. ``None`` when it is already gone."""
+    base = f"{proc}/{pid}"
+    try:
+        link = _readlink(f"{base}/exe")
+        stat = _read(f"{base}/stat", 4096)
+        cmdline = parse_cmdline(_read(f"{base}/cmdline", MAX_CMDLINE))
+        uid = os.stat(base).st_uid
+    except (VanishedError, DeniedError, OSError):
+        return None
+    exe, deleted = split_deleted(link)
+    name_end = stat.rfind(b")")
+    fields = stat[name_end + 2 :].split()
+    try:
+        ppid = int(fields[1])
+        started = (float(fields[19]) / _TICKS) + _boot_time(proc)  # as psutil computes it
+    except (IndexError, ValueError):
+        return None
+    name = _text(stat[stat.find(b"(") + 1 : name_end])
+    try:
+        import pwd
+
+        user = pwd.getpwuid(uid).pw_name
+    except KeyError:
+        user = str(uid)
+    return ProcessNode(
+        pid=pid,
+        ppid=ppid,
+        name=name,
+        exe=exe,
+        exe_deleted=deleted,
+        cmdline=cmdline[:256],
+        uid=uid,
+        user=user,
+        started=started,
+    )
+
+
 def read_node(pid: int, proc: str = PROC) -> ProcessNode | None:
     """Light facts of one process straight from ``/proc`` (for events between polls);
     ``None`` when it is already gone."""
@@ -440,6 +523,38 @@ def _net_tables(pid: int, proc: str) -> dict[int, Socket]:
     return table
 
 
+def _heap_loader_env(base: str, maps_text: str) -> tuple[tuple[str, str], ...]:
+    """Search the heap (bounded) for the relocated ``LD_PRELOAD=``/``LD_AUDIT=`` strings.
+
+    Read-only (``/proc/PID/mem``, which needs the same rights as ptrace: root)."""
+    heap = heap_range(maps_text)
+    if heap is None:
+        return ()
+    start, end = heap
+    try:
+        fd = os.open(f"{base}/mem", os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError as exc:
+        raise VanishedError(base) from exc
+    except PermissionError as exc:
+        raise DeniedError(f"{base}/mem") from exc
+    try:
+        found: dict[tuple[str, str], None] = {}
+        offset, overlap = start, b""
+        while offset < min(end, start + MAX_HEAP_SCAN):
+            try:
+                chunk = os.pread(fd, min(1 << 20, end - offset), offset)
+            except OSError:
+                break  # unmapped page or process gone: keep what was found
+            if not chunk:
+                break
+            found.update(dict.fromkeys(loader_env_in(overlap + chunk)))
+            overlap = chunk[-4200:]
+            offset += len(chunk)
+        return tuple(found)
+    finally:
+        os.close(fd)
+
+
 def inspect(snapshot: Snapshot, pids: Iterable[int], proc: str = PROC) -> None:
     """Fill in environment, mappings, cwd and sockets for ``pids`` (in place)."""
     net_cache: dict[str, dict[int, Socket]] = {}
@@ -479,8 +594,27 @@ def _inspect_one(
 
     attempt("cwd", lambda: _readlink(f"{base}/cwd"))
     attempt("mnt_ns", lambda: _readlink(f"{base}/ns/mnt"))
-    attempt("loader_env", lambda: parse_loader_env(_read(f"{base}/environ", MAX_ENVIRON)))
-    attempt("maps", lambda: parse_maps(_text(_read(f"{base}/maps", MAX_MAPS))))
+    attempt("environ", lambda: _read(f"{base}/environ", MAX_ENVIRON))
+    attempt("maps_text", lambda: _text(_read(f"{base}/maps", MAX_MAPS)))
+    environ = values.get("environ")
+    maps_text = values.get("maps_text")
+    env_source = "environ"
+    if isinstance(environ, bytes):
+        values["loader_env"] = parse_loader_env(environ)
+        if environ_wiped(environ) and isinstance(maps_text, str):
+            env_source = "heap"
+            key = (pid, node.started)
+            if key in _HEAP_CACHE:
+                values["loader_env"] = _HEAP_CACHE[key]
+            else:
+                attempt("loader_env", lambda: _heap_loader_env(base, maps_text))
+                found = values.get("loader_env")
+                if isinstance(found, tuple) and "loader_env" not in denied:
+                    if len(_HEAP_CACHE) >= 4096:
+                        _HEAP_CACHE.clear()
+                    _HEAP_CACHE[key] = found
+    if isinstance(maps_text, str):
+        values["maps"] = parse_maps(maps_text)
 
     def sockets() -> tuple[Socket, ...]:
         inodes = _socket_inodes(pid, proc)
@@ -520,6 +654,7 @@ def _inspect_one(
             maps=maps if isinstance(maps, tuple) else None,
             sockets=socks if isinstance(socks, tuple) else None,
             mnt_ns=mnt if isinstance(mnt, str) else None,
+            env_source=env_source,
             problems=tuple(problems),
             inspected=True,
         ),

@@ -31,7 +31,7 @@ from typing import Any, TextIO
 
 from sscguard import __version__
 from sscguard.detect.process import Classifier, Known, detect
-from sscguard.extract.processes import ProcessNode, list_processes, read_node
+from sscguard.extract.processes import ProcessNode, list_processes, quick_node, read_node
 from sscguard.live import netlink
 from sscguard.live.hunt import HuntOptions, collect
 from sscguard.live.logtail import LogTail
@@ -144,7 +144,7 @@ class Watch:
     # -- process events (netlink thread) ---------------------------------------------------
 
     def _on_exec(self, pid: int) -> None:
-        node = read_node(pid, self.options.hunt.proc)
+        node = quick_node(pid, self.options.hunt.proc)
         if node is None:
             return
         chain = [node]

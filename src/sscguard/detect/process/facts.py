@@ -73,7 +73,7 @@ def hop(node: ProcessNode, kind: str = "process") -> Evidence:
     return Evidence(
         kind=kind,
         location=Location(f"proc://{node.pid}"),
-        excerpt=sanitize(node.command, 300),
+        excerpt=sanitize(node.command.strip(), 300),
         detail=sanitize(detail, 500),
     )
 

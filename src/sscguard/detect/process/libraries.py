@@ -90,7 +90,12 @@ def _preload(facts: ProcessFacts, node: ProcessNode) -> list[Finding]:
             kind="environment",
             location=Location(f"proc://{node.pid}/environ"),
             excerpt=sanitize(" ".join(f"{k}={v}" for k, v in env.items()), 300),
-            detail="loader variables in the process environment",
+            detail=(
+                "loader variables in the process environment"
+                if node.env_source == "environ"
+                else "loader variables in the relocated environment on the heap "
+                "(the process title overwrote /proc/PID/environ)"
+            ),
         ),
         hop(node),
     )

@@ -171,7 +171,7 @@ def _judge_peer(
         who = (
             f"{owner.exe_name} (pid {owner.pid}), not a known server or upstream service"
             if owner is not None
-            else "an owner sscguard could not see"
+            else "a process that is not a known server or upstream service"
         )
         return (
             M,
