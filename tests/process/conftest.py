@@ -6,7 +6,8 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from livestack import PgCluster, WebStack, running_postgres, start_web, unavailable
+
+from process.livestack import PgCluster, WebStack, running_postgres, start_web, unavailable
 
 
 @pytest.fixture()

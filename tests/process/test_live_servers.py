@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from livestack import (
+
+from process.livestack import (
     PgCluster,
     WebStack,
     fetch_in_background,

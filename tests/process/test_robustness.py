@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from livestack import WebStack, fetch_in_background, run_as_nobody
 
 import sscguard.scan  # noqa: F401  (imported before dropping privileges in run_as_nobody)
+from process.livestack import WebStack, fetch_in_background, run_as_nobody
 from sscguard.detect.process import Observations
 from sscguard.extract import processes as px
 from sscguard.extract.dpkg_owner import DpkgOwners

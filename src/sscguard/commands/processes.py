@@ -16,7 +16,7 @@ DESCRIPTION = (
     "Inspect the running processes of this host (read-only): shells, interpreters and tools "
     "started by web and database servers, LD_PRELOAD and foreign or deleted libraries in "
     "server processes, outbound connections and new listeners of server workers, and, with "
-    "--baseline, anything never seen before. Live host only: there is no --root."
+    "--baseline, anything never seen before. Live host only: --root other than / is refused."
 )
 
 
