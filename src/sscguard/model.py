@@ -166,6 +166,7 @@ class SkipCode(enum.Enum):
     ERROR = "error"  # analyser failed on this input
     UNSUPPORTED = "unsupported"
     NOT_RUN = "not-run"  # a part of a hunt that did not apply (no baseline yet, not live, ...)
+    VANISHED = "vanished"  # a live object (process) went away while it was inspected
 
 
 #: Skip codes that mean part of the input could not be analysed (exit code 3).

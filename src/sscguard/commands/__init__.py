@@ -27,12 +27,14 @@ def registry() -> list[ModuleType]:
         audit,
         hunt,
         inventory,
+        processes,
         quarantine,
         report,
         restore,
         rules,
         scan,
         sql,
+        watch,
     )
 
-    return [hunt, scan, inventory, audit, sql, report, rules, quarantine, restore]
+    return [hunt, scan, inventory, audit, sql, processes, watch, report, rules, quarantine, restore]
