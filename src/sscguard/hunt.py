@@ -73,7 +73,9 @@ def _content(ctx: HuntContext) -> PartResult:
     paths = content_paths(ctx.inventory, ctx.options.extra_paths)
     if not paths:
         return "no web roots or component folders were discovered under the root"
-    return scan(paths, ctx.config, observer=ctx.observer, command="scan")
+    return scan(
+        paths, ctx.config, observer=ctx.observer, command="scan", link_boundary=ctx.options.root
+    )
 
 
 def _sql(ctx: HuntContext) -> PartResult:
@@ -90,10 +92,21 @@ def _sql(ctx: HuntContext) -> PartResult:
     return merge_documents(docs, command="sql", targets=tuple(ctx.options.sql_catalogs))
 
 
+def _processes(ctx: HuntContext) -> PartResult:
+    if os.path.realpath(ctx.options.root) != "/":
+        return "process and network checks need the live host (--root /), not an image"
+    from sscguard.live.hunt import HuntOptions as ProcessOptions
+    from sscguard.live.hunt import hunt as process_hunt
+
+    doc, _ = process_hunt(ProcessOptions(), command="processes")
+    return doc
+
+
 PARTS: tuple[tuple[str, Part], ...] = (
     ("components", _components),
     ("content", _content),
     ("sql", _sql),
+    ("processes", _processes),
 )
 
 

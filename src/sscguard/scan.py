@@ -239,8 +239,13 @@ def scan(
     observer: Observer | None = None,
     ruleset: RuleSet | None = None,
     command: str = "scan",
+    link_boundary: str | None = None,
 ) -> ResultDocument:
-    """Scan files and folders for web shells and return the result document."""
+    """Scan files and folders for web shells and return the result document.
+
+    ``link_boundary`` (a hunt's root): links out of the scanned folders whose targets lie
+    inside it are followed, as the web server would follow them.
+    """
     observer = observer or _NullObserver()
     started = now_iso()
     clock = time.monotonic()
@@ -252,6 +257,7 @@ def scan(
             max_size=config.max_file_size,
             exclude=config.exclude,
             one_file_system=config.one_file_system,
+            link_boundary=link_boundary,
         )
     )
     skipped: list[Skipped] = list(ruleset.skipped)

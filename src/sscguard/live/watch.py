@@ -49,9 +49,17 @@ _CONTEXT_WINDOW = 10.0  # seconds around a child's start time
 
 
 def discover_access_logs() -> list[str]:
-    """Access logs of the servers on this host. Discovery plugs in here (targets/); until it
-    lands, only the logs given with ``--access-log`` are followed."""
-    return []
+    """Access logs of the servers discovered on this host (plus any given with --access-log)."""
+    from sscguard.targets import discover
+
+    inventory = discover("/")
+    logs = [
+        inventory.host_path(source.path)
+        for server in inventory.servers
+        for source in server.log_files
+        if "error" not in os.path.basename(source.path)
+    ]
+    return sorted(p for p in dict.fromkeys(logs) if os.path.isfile(p))
 
 
 def integrity_watch_hook(
