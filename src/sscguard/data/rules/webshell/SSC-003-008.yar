@@ -33,12 +33,12 @@ rule SSC_003_008
         $k4_x = /['\"][^'\"\n,]{0,29}[^'\"\n,.]['\"] ?\^ ?['\"][^'\"\n,.=][^'\"\n,]{0,29}['\"]/
         $k4_x2 = /['\"][^'\"\n]{3,39}[^'\"\n.]['\"] ?\^ ?['\"][^'\"\n.=][^'\"\n]{3,39}['\"]/
         $k5_chr = /(chr\s*\(\s*\d{2,3}\s*\)\s*\.\s*){10}/ nocase
-        $k5_vchr = /(\$\w{1,12}\s*\(\s*\d{2,3}\s*\)\s*\.\s*){8}/
+        $k5_vchr = /(\$\w{1,12}\(\d{2,3}\) ?\. ?){8}/
         $k5_one = /(['\"][a-zA-Z_(]['\"] ?\. ?){4}['\"][a-zA-Z_(]['\"]/
         $k5_onec = /(['\"][a-zA-Z_(]['\"] ?\. ?){6}['\"][a-zA-Z_(]['\"][^\x00]{0,300}\$\w{1,20}\s*\(/
         $k5_ev = /(^|[^\w>:$])(eval|assert|create_function|preg_replace|array_map|call_user_func)\s*\(/ nocase
         $k6_a = /[^\w$]@?\$_{1,4}\s*\(\s*[@$'\"]/
-        $k6_b = /\$_{1,4}\s*=\s*[^;\n]{0,80};/
+        $k6_b = /\$_{1,4} ?= ?[^;\n=]{1,80};/
     condition:
         ($k1_php and any of ($k1_split, $k1_chr1, $k1_chr2, $k1_chr3, $k1_hex1, $k1_hex2, $k1_hex3, $k1_hex4, $k1_oct1, $k1_oct2, $k1_b64, $k1_rev, $k1_rot, $k1_mix) and filesize < 5MB)
         or (any of ($k2_a, $k2_b) and filesize < 5MB)

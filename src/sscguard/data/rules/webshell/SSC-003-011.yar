@@ -18,15 +18,12 @@ rule SSC_003_011
         $k2_src = /(\$_(GET|POST|REQUEST|COOKIE|FILES)\b|\$_SERVER\s*\[\s*['\"]HTTP_|\$HTTP_(GET|POST|COOKIE)_VARS|\$HTTP_RAW_POST_DATA|getallheaders\s*\(|apache_request_headers\s*\(|php:\/\/input)/ nocase
         $k2_esc = /escapeshell(arg|cmd)\s*\(/ nocase
         $k2_php = "<?"
-        $k3_ex = /(extract|parse_str)\s*\(\s*\$_(GET|POST|REQUEST|COOKIE|SERVER)/ nocase
-        $k3_call = /(extract|parse_str)\s*\(\s*\$_(GET|POST|REQUEST|COOKIE|SERVER)[^\n]{0,30}\)[^\x00]{0,400}\$\w{1,20}\s*\(\s*\$\w{1,20}\s*(\[[^\]\n]{1,20}\]\s*)?\)/ nocase
-        $k4_call = /\$\w{1,20}\s*\(\s*\$\w{1,20}\s*(\[[^\]\n]{1,20}\]\s*)?\)\s*;/
-        $k4_cb = /(usort|uasort|uksort|array_map|array_filter|array_walk|call_user_func|call_user_func_array)\s*\([^;\n]{0,60}\$\w{1,20}\s*\)\s*;/ nocase
-        $k4_inc = /(include|require)(_once)?\s*\(?\s*\$\w{1,20}\s*\)?\s*;/
-        $k4_src = /\$\w{1,20}\s*=\s*@?\$_(GET|POST|REQUEST|COOKIE)\s*\[[^\]\n]{1,20}\]\s*;/
+        $k3_call = /\$\w{1,20}\s*=\s*@?\$_(GET|POST|REQUEST|COOKIE)\s*\[[^\]\n]{1,20}\]\s*;[^\x00]{0,600}\$\w{1,20}\s*\(\s*\$\w{1,20}\s*(\[[^\]\n]{1,20}\]\s*)?\)\s*;/
+        $k3_cb = /(usort|uasort|uksort|array_map|array_filter|array_walk|call_user_func|call_user_func_array)\s*\([^;\n]{0,60}\$\w{1,20}\s*\)\s*;/ nocase
+        $k3_inc = /(include|require)(_once)?\s*\(?\s*\$\w{1,20}\s*\)?\s*;/
+        $k3_src = /\$\w{1,20}\s*=\s*@?\$_(GET|POST|REQUEST|COOKIE)\s*\[[^\]\n]{1,20}\]\s*;/
     condition:
         (any of ($k1_a, $k1_b) and filesize < 1MB)
         or ($k2_php and $k2_sink and $k2_src and not $k2_esc and filesize < 12KB)
-        or ($k3_ex and $k3_call and filesize < 12KB)
-        or ($k2_php and $k4_src and ($k4_call or $k4_cb or ($k4_inc and filesize < 600)) and filesize < 1500)
+        or ($k2_php and $k3_src and ($k3_call or $k3_cb or ($k3_inc and filesize < 600)) and filesize < 1500)
 }

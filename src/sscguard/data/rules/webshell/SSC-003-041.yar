@@ -12,8 +12,8 @@ rule SSC_003_041
         why = "A Perl CGI script that parses request parameters and runs them through system, exec, backticks or a pipe open is a CGI command shell."
         remediation = "Take the file offline or isolate the host, compare it with a known-good copy of the application, and check web-server access logs for requests to it; remove it and rotate credentials reachable from the web server."
     strings:
-        $cgi = /(ReadParse|\$ENV\s*\{\s*['\"]?(QUERY_STRING|CONTENT_LENGTH|REQUEST_METHOD)|param\s*\(\s*['\"]\w{1,20}['\"]\s*\)|read\s*\(\s*STDIN\s*,)/
-        $run = /(`\s*\$\w{1,20}|\bsystem\s*\(?\s*\$\w|\bexec\s*\(?\s*\$\w|open\s*\(?\s*\w{1,12}\s*,\s*['\"]?\s*\$\w{1,20}[^\n]{0,30}\|)/
+        $cgi = /(ReadParse|QUERY_STRING|CONTENT_LENGTH|REQUEST_METHOD|param\( ?['\"]\w{1,20}['\"] ?\)|STDIN ?,)/
+        $run = /(`\$\w{1,20}|\bsystem ?\(? ?\$\w|\bexec ?\(? ?\$\w|open ?\(? ?\w{1,12} ?, ?['\"]? ?\$\w{1,20}[^\n]{0,30}\|)/
         $pl = /(#!\s*\/usr\/(local\/)?bin\/perl|use\s+CGI\b|print\s+['\"]Content-type)/ nocase
     condition:
         $pl and $cgi and $run and filesize < 2MB

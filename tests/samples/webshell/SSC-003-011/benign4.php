@@ -1,4 +1,0 @@
-<?php
-$q = trim($_GET['q'] ?? '');
-$render = 'htmlspecialchars';
-echo $render($q);
