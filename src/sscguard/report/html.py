@@ -95,7 +95,7 @@ def _finding_row(f: Finding) -> str:
         f"<td data-sort='{f.severity.rank}'><span class='sev sev-{_e(f.severity.value)}'>"
         f"{_e(f.severity.value)}</span><br><span class='muted'>{_e(f.confidence.value)}"
         f" confidence</span></td>"
-        f"<td class='mono'>{_e(f.rule_id)}</td>"
+        f"<td class='mono rule'>{_e(f.rule_id)}</td>"
         f"<td>{_e(techniques)}<br><span class='muted'>{_e(components)}<br>{_e(mitigations)}"
         f"</span></td>"
         f"<td class='mono'>{_e(f.subject)}</td>"
