@@ -1,0 +1,280 @@
+"""``logs``: read access logs and event records, run the log analytics, build the document.
+
+Access logs are read in worker processes (one per file or per byte range of a large plain
+file); each returns a partial :class:`AccessAnalyzer` that the parent merges in log order.
+Event records (EVTX, event XML/JSON, auditd) are read in the parent. Correlation with the web
+root runs last, on the ranked URIs only.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from sscguard import __version__
+from sscguard.detect.logs.webshell import (
+    AccessAnalyzer,
+    AccessReport,
+    AnalyticsConfig,
+    access_findings,
+)
+from sscguard.extract.files import display_path
+from sscguard.extract.logs.access import (
+    Detected,
+    FileStats,
+    Layout,
+    order_rotated,
+    read_access_log,
+    sniff,
+    split_ranges,
+)
+from sscguard.model import Finding, Location, ResultDocument, SkipCode, Skipped, sort_findings
+from sscguard.scan import now_iso
+
+log = logging.getLogger(__name__)
+
+SEQ_PART = 1 << 40  # record numbers of worker i start at i * SEQ_PART until rebased
+PARALLEL_ABOVE = 16 << 20  # bytes of access logs below which workers cost more than they save
+
+
+@dataclass(frozen=True, slots=True)
+class LogContext:
+    """What server discovery knows about a host's logs: formats and web roots.
+
+    Filled by :func:`discover_context`; until discovery exists it is empty and the command
+    line supplies ``--log-format`` and ``--webroot``.
+    """
+
+    log_format: str | None = None
+    webroots: tuple[str, ...] = ()
+
+
+def discover_context(root: str | None) -> LogContext:
+    """The single place where server discovery (``sscguard.targets``) will plug in."""
+    del root
+    return LogContext()
+
+
+@dataclass(frozen=True, slots=True)
+class LogsOptions:
+    files: tuple[str, ...]
+    events: tuple[str, ...] = ()
+    layout: Layout | None = None
+    sigma: tuple[str, ...] = ()
+    webroots: tuple[str, ...] = ()
+    root: str | None = None
+    previous: tuple[str, ...] = ()
+    jobs: int = 1
+    analytics: AnalyticsConfig = field(default_factory=AnalyticsConfig)
+
+
+@dataclass(frozen=True, slots=True)
+class _Task:
+    index: int
+    path: str
+    detected: Detected
+    byte_range: tuple[int, int] | None
+
+
+@dataclass(slots=True)
+class _Part:
+    task: _Task
+    stats: FileStats
+    analyzer: AccessAnalyzer
+    webserver_events: list[Any] = field(default_factory=list)
+
+
+_SIGMA_RULES: Any = None
+
+
+def _run_task(task: _Task, analytics: AnalyticsConfig) -> _Part:
+    stats = FileStats(display_path(task.path))
+    analyzer = AccessAnalyzer(analytics)
+    part = _Part(task, stats, analyzer)
+    for batch in read_access_log(
+        task.path,
+        stats,
+        task.index * SEQ_PART,
+        detected=task.detected,
+        byte_range=task.byte_range,
+    ):
+        analyzer.feed(batch)
+        if _SIGMA_RULES is not None:
+            part.webserver_events.extend(_SIGMA_RULES(batch, stats.path))
+    return part
+
+
+def _init_worker(sigma: Any) -> None:
+    global _SIGMA_RULES
+    _SIGMA_RULES = sigma
+
+
+def _tasks(paths: Sequence[str], layout: Layout | None, jobs: int, skipped: list[Skipped]) -> list[_Task]:
+    tasks: list[_Task] = []
+    for path in order_rotated(list(paths)):
+        found = sniff(path, layout)
+        if isinstance(found, str):
+            code = SkipCode.NOT_FOUND if "No such file" in found else SkipCode.UNSUPPORTED
+            if found.startswith("cannot read"):
+                code = SkipCode.UNREADABLE if code != SkipCode.NOT_FOUND else code
+            skipped.append(Skipped(display_path(path), code, found))
+            continue
+        ranges = split_ranges(path, jobs) if jobs > 1 else None
+        for byte_range in ranges or [None]:
+            tasks.append(_Task(len(tasks), path, found, byte_range))
+    return tasks
+
+
+def analyse_access_logs(
+    paths: Sequence[str],
+    layout: Layout | None,
+    jobs: int,
+    analytics: AnalyticsConfig,
+    skipped: list[Skipped],
+    webserver_matcher: Any = None,
+) -> tuple[AccessReport, Callable[[int], Location], list[FileStats], list[Any]]:
+    """Read and analyse access logs; returns the report, a record->location map and stats."""
+    tasks = _tasks(paths, layout, jobs, skipped)
+    total = 0
+    for t in tasks:
+        try:
+            total += (t.byte_range[1] - t.byte_range[0]) if t.byte_range else os.path.getsize(t.path)
+        except OSError:
+            pass
+    parts: list[_Part]
+    if jobs > 1 and len(tasks) > 1 and total >= PARALLEL_ABOVE:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(
+            max_workers=min(jobs, len(tasks)),
+            mp_context=ctx,
+            initializer=_init_worker,
+            initargs=(webserver_matcher,),
+        ) as pool:
+            parts = list(pool.map(_run_task, tasks, [analytics] * len(tasks)))
+    else:
+        _init_worker(webserver_matcher)
+        parts = [_run_task(t, analytics) for t in tasks]
+        _init_worker(None)
+    merged = AccessAnalyzer(analytics)
+    segments: list[tuple[int, int, FileStats]] = []
+    offset = 0
+    file_stats: dict[str, FileStats] = {}
+    webserver_events: list[Any] = []
+    for part in parts:
+        part.analyzer.rebase(offset - part.task.index * SEQ_PART)
+        merged.merge(part.analyzer)
+        st = part.stats
+        segments.append((offset, st.records, st))
+        for ev in part.webserver_events:
+            webserver_events.append(ev.rebased(offset - part.task.index * SEQ_PART))
+        offset += st.records
+        whole = file_stats.get(st.path)
+        if whole is None:
+            file_stats[st.path] = FileStats(
+                st.path, st.layout, st.records, st.unparsed, list(st.samples), 0,
+                st.exact_lines, st.error,
+            )
+        else:
+            whole.records += st.records
+            whole.unparsed += st.unparsed
+            whole.samples.extend(st.samples[: max(0, 5 - len(whole.samples))])
+            whole.exact_lines = whole.exact_lines and st.exact_lines and part.task.byte_range is not None
+            whole.error = whole.error or st.error
+    report = merged.finish()
+    for st in file_stats.values():
+        if st.error:
+            skipped.append(Skipped(st.path, SkipCode.ERROR, st.error))
+        if st.unparsed:
+            skipped.append(
+                Skipped(
+                    st.path,
+                    SkipCode.UNSUPPORTED,
+                    f"{st.unparsed} line(s) did not match the {st.layout} format and were not "
+                    f"analysed; sample: " + " | ".join(st.samples[:3]),
+                )
+            )
+    starts: dict[str, int] = {}
+    for start, _, st in segments:
+        starts.setdefault(st.path, start)
+
+    def locate(seq: int) -> Location:
+        for start, count, st in segments:
+            if start <= seq < start + count:
+                whole = file_stats[st.path]
+                if whole.exact_lines:
+                    return Location(st.path, line=seq - starts[st.path] + 1)
+                return Location(f"{st.path}#record={seq - starts[st.path] + 1}")
+        return Location("access-log")
+
+    return report, locate, list(file_stats.values()), webserver_events
+
+
+def run_logs(opts: LogsOptions, command: str = "") -> ResultDocument:
+    started = now_iso()
+    skipped: list[Skipped] = []
+    findings: list[Finding] = []
+    stats: dict[str, int | float] = {}
+    context = discover_context(opts.root)
+    layout = opts.layout
+    if layout is None and context.log_format:
+        from sscguard.extract.logs.formats import compile_layout
+
+        layout = compile_layout(context.log_format, name="discovered")
+    access_files, event_files = classify_inputs(opts.files, skipped)
+    event_files += list(opts.events)
+    report: AccessReport | None = None
+    if access_files:
+        report, locate, file_stats, _ = analyse_access_logs(
+            access_files, layout, opts.jobs, opts.analytics, skipped
+        )
+        findings.extend(access_findings(report, locate))
+        stats["access_records"] = report.records
+        stats["access_unparsed_lines"] = sum(s.unparsed for s in file_stats)
+        stats["access_files"] = len(file_stats)
+        stats["distinct_uris"] = report.distinct_paths
+        stats["ranked_candidates"] = len(report.candidates)
+    return ResultDocument(
+        tool_version=__version__,
+        rules_version=__version__,
+        command=command,
+        started=started,
+        finished=now_iso(),
+        host=socket.gethostname(),
+        targets=tuple(display_path(p) for p in (*opts.files, *opts.events)),
+        findings=sort_findings(findings),
+        skipped=tuple(skipped),
+        stats=stats,
+    )
+
+
+def classify_inputs(paths: Sequence[str], skipped: list[Skipped]) -> tuple[list[str], list[str]]:
+    """Split inputs into access logs and event-record files by their content."""
+    from sscguard.extract.logs.events import sniff_event_file
+
+    access: list[str] = []
+    events: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            try:
+                names = sorted(os.listdir(path))
+            except OSError as exc:
+                skipped.append(Skipped(display_path(path), SkipCode.UNREADABLE, str(exc)))
+                continue
+            inner = [os.path.join(path, n) for n in names if os.path.isfile(os.path.join(path, n))]
+            a, e = classify_inputs(inner, skipped)
+            access += a
+            events += e
+            continue
+        if not os.path.exists(path):
+            skipped.append(Skipped(display_path(path), SkipCode.NOT_FOUND, "no such file"))
+            continue
+        kind = sniff_event_file(path)
+        (events if kind else access).append(path)
+    return access, events
