@@ -114,7 +114,9 @@ def _init_worker(sigma: Any) -> None:
     _SIGMA_RULES = sigma
 
 
-def _tasks(paths: Sequence[str], layout: Layout | None, jobs: int, skipped: list[Skipped]) -> list[_Task]:
+def _tasks(
+    paths: Sequence[str], layout: Layout | None, jobs: int, skipped: list[Skipped]
+) -> list[_Task]:
     tasks: list[_Task] = []
     for path in order_rotated(list(paths)):
         found = sniff(path, layout)
@@ -143,7 +145,9 @@ def analyse_access_logs(
     total = 0
     for t in tasks:
         try:
-            total += (t.byte_range[1] - t.byte_range[0]) if t.byte_range else os.path.getsize(t.path)
+            total += (
+                (t.byte_range[1] - t.byte_range[0]) if t.byte_range else os.path.getsize(t.path)
+            )
         except OSError:
             pass
     parts: list[_Part]
@@ -178,14 +182,22 @@ def analyse_access_logs(
         whole = file_stats.get(st.path)
         if whole is None:
             file_stats[st.path] = FileStats(
-                st.path, st.layout, st.records, st.unparsed, list(st.samples), 0,
-                st.exact_lines, st.error,
+                st.path,
+                st.layout,
+                st.records,
+                st.unparsed,
+                list(st.samples),
+                0,
+                st.exact_lines,
+                st.error,
             )
         else:
             whole.records += st.records
             whole.unparsed += st.unparsed
             whole.samples.extend(st.samples[: max(0, 5 - len(whole.samples))])
-            whole.exact_lines = whole.exact_lines and st.exact_lines and part.task.byte_range is not None
+            whole.exact_lines = (
+                whole.exact_lines and st.exact_lines and part.task.byte_range is not None
+            )
             whole.error = whole.error or st.error
     report = merged.finish()
     for st in file_stats.values():
@@ -217,6 +229,12 @@ def analyse_access_logs(
 
 
 def run_logs(opts: LogsOptions, command: str = "") -> ResultDocument:
+    from sscguard.detect.logs.correlate import correlate
+    from sscguard.detect.logs.host import HostAnalyzer, server_children_of
+    from sscguard.detect.logs.sigma import SigmaHit, WebserverSigma, host_hits
+    from sscguard.detect.logs.sigma_findings import sigma_findings
+    from sscguard.extract.logs.events import EventStats, read_events, sniff_event_file
+
     started = now_iso()
     skipped: list[Skipped] = []
     findings: list[Finding] = []
@@ -227,19 +245,78 @@ def run_logs(opts: LogsOptions, command: str = "") -> ResultDocument:
         from sscguard.extract.logs.formats import compile_layout
 
         layout = compile_layout(context.log_format, name="discovered")
+    webroots = tuple(opts.webroots) or context.webroots
+    rules: tuple[Any, ...] = ()
+    if opts.sigma:
+        from sscguard.rules.sigma import load_sigma
+
+        sigma_set = load_sigma(opts.sigma)
+        rules = sigma_set.rules
+        skipped.extend(sigma_set.skipped)
+        stats["sigma_rules"] = len(rules)
     access_files, event_files = classify_inputs(opts.files, skipped)
     event_files += list(opts.events)
+    hits: list[SigmaHit] = []
     report: AccessReport | None = None
+    locate: Callable[[int], Location] = lambda seq: Location("access-log")  # noqa: E731
     if access_files:
-        report, locate, file_stats, _ = analyse_access_logs(
-            access_files, layout, opts.jobs, opts.analytics, skipped
+        web_sigma = WebserverSigma(rules) if rules else None
+        report, locate, file_stats, web_hits = analyse_access_logs(
+            access_files,
+            layout,
+            opts.jobs,
+            opts.analytics,
+            skipped,
+            web_sigma if web_sigma is not None and web_sigma.rules else None,
         )
+        hits.extend(web_hits)
         findings.extend(access_findings(report, locate))
         stats["access_records"] = report.records
         stats["access_unparsed_lines"] = sum(s.unparsed for s in file_stats)
         stats["access_files"] = len(file_stats)
         stats["distinct_uris"] = report.distinct_paths
         stats["ranked_candidates"] = len(report.candidates)
+    host = HostAnalyzer(webroots=webroots)
+    event_records = event_unparsed = 0
+    for path in event_files:
+        kind = sniff_event_file(path)
+        est = EventStats(display_path(path))
+        if kind is None:
+            skipped.append(
+                Skipped(est.path, SkipCode.UNSUPPORTED, "not EVTX, event XML/JSON or auditd")
+            )
+            continue
+        for event in read_events(path, kind, est):
+            host.feed(event)
+            if rules and len(hits) < 100_000:
+                hits.extend(host_hits(rules, event))
+        event_records += est.records
+        event_unparsed += est.unparsed
+        if est.error:
+            skipped.append(Skipped(est.path, SkipCode.ERROR, est.error))
+        if est.unparsed:
+            skipped.append(
+                Skipped(
+                    est.path,
+                    SkipCode.UNSUPPORTED,
+                    f"{est.unparsed} {kind} record(s) could not be read; sample: "
+                    + " | ".join(est.samples[:3]),
+                )
+            )
+    if event_files:
+        findings.extend(host.finish())
+        stats["event_records"] = event_records
+        stats["event_unparsed"] = event_unparsed
+        stats["event_files"] = len(event_files)
+    if rules:
+        findings.extend(sigma_findings(rules, hits, locate))
+        stats["sigma_hits"] = len(hits)
+    if report is not None and (webroots or opts.previous):
+        facts = collect_file_facts(webroots, opts.root, opts.previous, report.log_start, skipped)
+        stats["correlated_files"] = len(facts)
+        findings.extend(
+            correlate(facts, report.requests, locate, server_children_of(host.server_children))
+        )
     return ResultDocument(
         tool_version=__version__,
         rules_version=__version__,
@@ -252,6 +329,145 @@ def run_logs(opts: LogsOptions, command: str = "") -> ResultDocument:
         skipped=tuple(skipped),
         stats=stats,
     )
+
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+
+
+def parse_log_time(value: bytes) -> float | None:
+    """Apache/nginx ``10/Oct/2024:13:55:36 +0000``, ISO 8601 or IIS ``2024-10-10 13:55:36``."""
+    import datetime as dt
+    import re
+
+    text = value.decode("ascii", "replace").strip("[]")
+    m = re.match(r"(\d{1,2})/(\w{3})/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?: ([+-]\d{4}))?", text)
+    try:
+        if m:
+            day, mon, year, hh, mm, ss, zone = m.groups()
+            tz = dt.UTC
+            if zone:
+                sign = 1 if zone[0] == "+" else -1
+                tz = dt.timezone(sign * dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[3:])))
+            stamp = dt.datetime(
+                int(year), _MONTHS[mon.lower()], int(day), int(hh), int(mm), int(ss), tzinfo=tz
+            )
+            return stamp.timestamp()
+        iso = dt.datetime.fromisoformat(text.replace(" ", "T", 1).replace("Z", "+00:00"))
+        if iso.tzinfo is None:
+            iso = iso.replace(tzinfo=dt.UTC)
+        return iso.timestamp()
+    except (ValueError, KeyError, OverflowError):
+        return None
+
+
+SCRIPT_SUFFIXES = (
+    ".php",
+    ".phtml",
+    ".phar",
+    ".php5",
+    ".php7",
+    ".asp",
+    ".aspx",
+    ".ashx",
+    ".asmx",
+    ".jsp",
+    ".jspx",
+    ".cfm",
+    ".pl",
+    ".cgi",
+    ".py",
+    ".sh",
+    ".shtml",
+)
+
+
+def collect_file_facts(
+    webroots: Sequence[str],
+    root: str | None,
+    previous: Sequence[str],
+    log_start: bytes,
+    skipped: list[Skipped],
+) -> list[Any]:
+    """Script files under the web roots: content-scanned, and compared with the log start."""
+    import datetime as dt
+    import json
+
+    from sscguard.config import ScanConfig
+    from sscguard.detect.logs.correlate import FileFact
+    from sscguard.model import ResultDocument
+    from sscguard.scan import scan
+
+    start = parse_log_time(log_start)
+    flagged: dict[str, set[str]] = {}
+    for path in previous:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                doc = ResultDocument.from_dict(json.load(handle))
+        except (OSError, ValueError, UnicodeDecodeError) as exc:
+            skipped.append(
+                Skipped(display_path(path), SkipCode.ERROR, f"cannot load result: {exc}")
+            )
+            continue
+        for f in doc.findings:
+            flagged.setdefault(f.subject.path, set()).add(f.rule_id)
+    facts: list[FileFact] = []
+    base = os.path.realpath(root) if root else None
+    for webroot in webroots:
+        real = webroot
+        if base is not None:
+            real = os.path.join(base, webroot.lstrip("/\\"))
+        real = os.path.realpath(real)
+        if base is not None and not (real == base or real.startswith(base + os.sep)):
+            skipped.append(
+                Skipped(webroot, SkipCode.SYMLINK_OUTSIDE_ROOT, "web root leaves --root")
+            )
+            continue
+        if not os.path.isdir(real):
+            skipped.append(Skipped(display_path(webroot), SkipCode.NOT_FOUND, "no such web root"))
+            continue
+        doc = scan([real], ScanConfig(jobs=1, progress=False))
+        skipped.extend(doc.skipped)
+        for f in doc.findings:
+            flagged.setdefault(f.subject.path, set()).add(f.rule_id)
+        count = 0
+        for dirpath, dirnames, filenames in os.walk(real):
+            dirnames.sort()
+            for name in sorted(filenames):
+                full = os.path.join(dirpath, name)
+                shown = display_path(full)
+                is_script = name.lower().endswith(SCRIPT_SUFFIXES)
+                if not is_script and shown not in flagged:
+                    continue
+                try:
+                    st = os.lstat(full)
+                except OSError:
+                    continue
+                # log times have one-second resolution: a file changed within the first
+                # logged second counts as older than the log
+                appeared = bool(start is not None and is_script and st.st_mtime >= start + 1)
+                rel = os.path.relpath(full, real).replace(os.sep, "/")
+                facts.append(
+                    FileFact(
+                        shown,
+                        rel,
+                        tuple(sorted(flagged.pop(shown, set()))),
+                        appeared,
+                        dt.datetime.fromtimestamp(st.st_mtime, dt.UTC).isoformat(
+                            timespec="seconds"
+                        ),
+                    )
+                )
+                count += 1
+                if count >= 100_000:
+                    break
+    for path, rule_ids in flagged.items():  # flagged in a previous run, outside the web roots
+        facts.append(FileFact(path, "", tuple(sorted(rule_ids)), False))
+    return facts
 
 
 def classify_inputs(paths: Sequence[str], skipped: list[Skipped]) -> tuple[list[str], list[str]]:

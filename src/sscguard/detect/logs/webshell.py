@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_to_bytes
@@ -30,12 +30,71 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 SCRIPT_EXT = frozenset(
-    "php php3 php4 php5 php7 phtml phar pht asp aspx ashx asmx asa cer cfm cfml jsp jspx jspf "
-    "do action pl cgi py rb sh shtml".split()
+    [
+        "php",
+        "php3",
+        "php4",
+        "php5",
+        "php7",
+        "phtml",
+        "phar",
+        "pht",
+        "asp",
+        "aspx",
+        "ashx",
+        "asmx",
+        "asa",
+        "cer",
+        "cfm",
+        "cfml",
+        "jsp",
+        "jspx",
+        "jspf",
+        "do",
+        "action",
+        "pl",
+        "cgi",
+        "py",
+        "rb",
+        "sh",
+        "shtml",
+    ]
 )
 STATIC_EXT = frozenset(
-    "css js mjs map png jpg jpeg gif svg ico webp avif bmp woff woff2 ttf eot otf txt xml json "
-    "pdf zip gz mp4 webm mp3 ogg wav csv html htm".split()
+    [
+        "css",
+        "js",
+        "mjs",
+        "map",
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "svg",
+        "ico",
+        "webp",
+        "avif",
+        "bmp",
+        "woff",
+        "woff2",
+        "ttf",
+        "eot",
+        "otf",
+        "txt",
+        "xml",
+        "json",
+        "pdf",
+        "zip",
+        "gz",
+        "mp4",
+        "webm",
+        "mp3",
+        "ogg",
+        "wav",
+        "csv",
+        "html",
+        "htm",
+    ]
 )
 
 # RE2 (pyarrow) and Python share these patterns: no look-arounds, no backreferences.
@@ -119,6 +178,8 @@ class AccessReport:
     records: int
     distinct_paths: int
     truncated: tuple[str, ...] = ()
+    requests: Mapping[bytes, Candidate] = field(default_factory=dict)  # every successful URI
+    log_start: bytes = b""  # the time field of the first record
 
 
 def extension(path: bytes) -> str:
@@ -278,8 +339,10 @@ class AccessAnalyzer:
         tables = ([self._state] if self._state is not None else []) + self._aggs
         if not tables:
             return
-        merged = pa.concat_tables(tables).group_by("path").aggregate(
-            [(name, "sum") for name in _SUM_NAMES]
+        merged = (
+            pa.concat_tables(tables)
+            .group_by("path")
+            .aggregate([(name, "sum") for name in _SUM_NAMES])
         )
         self._state = _renamed(merged)
         self._aggs = []
@@ -320,9 +383,7 @@ class AccessAnalyzer:
         if not odd:
             return
         rows = table.filter(pc.is_in(table["path"], value_set=pa.array(odd, pa.binary())))
-        success_rows = pc.and_(
-            pc.greater_equal(rows["status"], 200), pc.less(rows["status"], 400)
-        )
+        success_rows = pc.and_(pc.greater_equal(rows["status"], 200), pc.less(rows["status"], 400))
         cols = ["seq", "client", "method", "path", "query", "status", "time"]
         for row, ok in zip(rows.select(cols).to_pylist(), success_rows.to_pylist(), strict=True):
             path, method = row["path"], row["method"]
@@ -443,9 +504,7 @@ class AccessAnalyzer:
             cand = self._score(row, first, clients, uas, ua_counts, ref_counts, rare_max, deployed)
             candidates.append(cand)
         candidates.sort(key=lambda c: (-c.score, -c.first_seq))
-        ranked = tuple(
-            c for c in candidates[: self.config.top] if c.score >= self.config.min_score
-        )
+        ranked = tuple(c for c in candidates[: self.config.top] if c.score >= self.config.min_score)
         by_path = {c.path: c for c in candidates}
         commands = tuple(
             by_path[p]
@@ -460,6 +519,8 @@ class AccessAnalyzer:
             self.records,
             distinct,
             tuple(sorted(self._truncated)),
+            by_path,
+            min(self._first.values(), key=lambda f: f.seq).time if self._first else b"",
         )
 
     def _lookup(self, key: str) -> dict[bytes, int]:
@@ -632,9 +693,7 @@ def _samples(samples: Sequence[tuple[int, bytes]]) -> str:
 # -- findings ------------------------------------------------------------------------------------
 
 
-def access_findings(
-    report: AccessReport, locate: Callable[[int], Location]
-) -> list[Finding]:
+def access_findings(report: AccessReport, locate: Callable[[int], Location]) -> list[Finding]:
     """Findings for ranked URIs, command-like parameters, uploads and manager deploys."""
     from sscguard.detect.logs import checks
 
@@ -657,7 +716,11 @@ def access_findings(
         ]
         strong = any(c.name in ("command-params", "after-upload") for c in cand.components)
         severity = (
-            Severity.HIGH if cand.score >= 9 else Severity.MEDIUM if cand.score >= 6 else Severity.LOW
+            Severity.HIGH
+            if cand.score >= 9
+            else Severity.MEDIUM
+            if cand.score >= 6
+            else Severity.LOW
         )
         out.append(
             checks.finding(

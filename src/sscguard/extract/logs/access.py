@@ -114,7 +114,7 @@ def open_log(path: str) -> IO[bytes]:
         return bz2.open(path, "rb")
     if kind == "xz":
         return lzma.open(path, "rb")
-    return open(path, "rb")  # noqa: SIM115 - the caller closes it
+    return open(path, "rb")
 
 
 def read_head(path: str, size: int = SNIFF_BYTES) -> bytes:
@@ -533,7 +533,9 @@ def _normalise_columns(batch: Any, index: dict[str, int], n: int) -> list[Any]:
     if "size" in index:
         raw = batch.column(index["size"])
         try:
-            size = pc.cast(pc.cast(pc.if_else(pc.equal(raw, b"-"), b"0", raw), pa.string()), pa.int64())
+            size = pc.cast(
+                pc.cast(pc.if_else(pc.equal(raw, b"-"), b"0", raw), pa.string()), pa.int64()
+            )
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             digits = pc.fill_null(pc.match_substring_regex(raw, r"^[0-9]{1,18}$"), False)
             size = pc.cast(pc.cast(pc.if_else(digits, raw, b"0"), pa.string()), pa.int64())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-import xml.etree.ElementTree as ET  # noqa: S405 - expat >= 2.4 refuses entity expansion attacks
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -56,7 +56,7 @@ class EventStats:
 
 
 def sniff_event_file(path: str) -> str | None:
-    """"evtx", "xml", "json", "auditd" or None (not event records: maybe an access log)."""
+    """ "evtx", "xml", "json", "auditd" or None (not event records: maybe an access log)."""
     try:
         with open(path, "rb") as handle:
             head = handle.read(4096)
@@ -116,7 +116,13 @@ def normalise(
     fields["Channel"] = channel
     fields["Provider_Name"] = provider
     return HostEvent(
-        source, record, channel, provider, event_id, time, _category(provider, channel, event_id),
+        source,
+        record,
+        channel,
+        provider,
+        event_id,
+        time,
+        _category(provider, channel, event_id),
         fields,
     )
 
@@ -341,8 +347,22 @@ _AUDIT_HEAD = re.compile(
 _KV = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|\S*)')
 _HEX = re.compile(r"^(?:[0-9A-F]{2})+$")
 WEB_USERS = frozenset(
-    {"www-data", "apache", "nginx", "http", "httpd", "tomcat", "tomcat9", "tomcat10", "wwwrun",
-     "lighttpd", "caddy", "iis", "postgres", "mysql"}
+    {
+        "www-data",
+        "apache",
+        "nginx",
+        "http",
+        "httpd",
+        "tomcat",
+        "tomcat9",
+        "tomcat10",
+        "wwwrun",
+        "lighttpd",
+        "caddy",
+        "iis",
+        "postgres",
+        "mysql",
+    }
 )
 
 
@@ -414,8 +434,15 @@ def read_auditd(path: str, stats: EventStats) -> Iterator[HostEvent]:
             "key": sc.get("key", ""),
         }
         return HostEvent(
-            source, int(str(rec.get("line", 0))), "auditd", "auditd", 59, str(rec.get("ts", "")),
-            "process_creation", fields, product="linux",
+            source,
+            int(str(rec.get("line", 0))),
+            "auditd",
+            "auditd",
+            59,
+            str(rec.get("ts", "")),
+            "process_creation",
+            fields,
+            product="linux",
         )
 
     try:
@@ -439,7 +466,9 @@ def read_auditd(path: str, stats: EventStats) -> Iterator[HostEvent]:
                     rec["syscall"] = values
                     rec["names"] = names
                 elif kind == "EXECVE":
-                    argc = int(values.get("argc", "0") or 0) if values.get("argc", "").isdigit() else 0
+                    argc = (
+                        int(values.get("argc", "0") or 0) if values.get("argc", "").isdigit() else 0
+                    )
                     rec["argv"] = [values.get(f"a{i}", "") for i in range(min(argc, 256))]
                 elif kind == "CWD":
                     rec["cwd"] = values.get("cwd", "")
