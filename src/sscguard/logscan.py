@@ -8,6 +8,7 @@ root runs last, on the ranked URIs only.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -127,7 +128,8 @@ def _tasks(
             skipped.append(Skipped(display_path(path), code, found))
             continue
         ranges = split_ranges(path, jobs) if jobs > 1 else None
-        for byte_range in ranges or [None]:
+        chosen: list[tuple[int, int] | None] = list(ranges) if ranges else [None]
+        for byte_range in chosen:
             tasks.append(_Task(len(tasks), path, found, byte_range))
     return tasks
 
@@ -144,12 +146,10 @@ def analyse_access_logs(
     tasks = _tasks(paths, layout, jobs, skipped)
     total = 0
     for t in tasks:
-        try:
+        with contextlib.suppress(OSError):
             total += (
                 (t.byte_range[1] - t.byte_range[0]) if t.byte_range else os.path.getsize(t.path)
             )
-        except OSError:
-            pass
     parts: list[_Part]
     if jobs > 1 and len(tasks) > 1 and total >= PARALLEL_ABOVE:
         import multiprocessing

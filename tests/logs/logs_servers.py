@@ -21,7 +21,9 @@ FPM_CANDIDATES = ("php-fpm8.2", "php-fpm8.3", "php-fpm8.1", "php-fpm")
 
 def _fpm() -> str | None:
     for name in FPM_CANDIDATES:
-        found = shutil.which(name) or (f"/usr/sbin/{name}" if os.path.exists(f"/usr/sbin/{name}") else None)
+        found = shutil.which(name) or (
+            f"/usr/sbin/{name}" if os.path.exists(f"/usr/sbin/{name}") else None
+        )
         if found:
             return found
     return None
@@ -55,7 +57,9 @@ class WebServer:
         headers: dict[str, str] | None = None,
         body: bytes | None = None,
     ) -> tuple[int, bytes]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10, source_address=(client, 0))
+        conn = http.client.HTTPConnection(
+            "127.0.0.1", self.port, timeout=10, source_address=(client, 0)
+        )
         try:
             conn.request(method, path, body=body, headers=headers or {})
             resp = conn.getresponse()
@@ -146,7 +150,9 @@ def nginx_php(tmp_path: Path) -> Iterator[WebServer]:
         NGINX_CONF.format(tmp=tmp_path, port=port, user="user root;" if root else "")
     )
     fpm_conf = tmp_path / "fpm.conf"
-    fpm_conf.write_text(FPM_CONF.format(tmp=tmp_path, user="user = root\ngroup = root" if root else ""))
+    fpm_conf.write_text(
+        FPM_CONF.format(tmp=tmp_path, user="user = root\ngroup = root" if root else "")
+    )
     fpm_cmd = [fpm, "-F", "-y", str(fpm_conf), "-n"] + (["-R"] if root else [])
     fpm_proc = subprocess.Popen(fpm_cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 15
@@ -165,7 +171,11 @@ def nginx_php(tmp_path: Path) -> Iterator[WebServer]:
     )
     try:
         if not _wait_port(port, nginx_proc):
-            err = nginx_proc.stderr.read().decode(errors="replace") if nginx_proc.poll() is not None and nginx_proc.stderr else ""
+            err = (
+                nginx_proc.stderr.read().decode(errors="replace")
+                if nginx_proc.poll() is not None and nginx_proc.stderr
+                else ""
+            )
             unavailable(f"nginx did not start on 127.0.0.1:{port}: {err[-500:]}")
         yield WebServer(port, tmp_path, tmp_path / "access.log", www)
     finally:

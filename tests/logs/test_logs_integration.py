@@ -9,9 +9,9 @@ import urllib.parse
 from collections.abc import Callable
 
 import pytest
-from conftest import CliResult
 from logs_servers import WebServer, nginx_php
 
+from conftest import CliResult
 
 pytestmark = pytest.mark.integration
 
@@ -49,7 +49,7 @@ def _browse(server: WebServer, rounds: int, rng: random.Random) -> None:
     for _ in range(rounds):
         client = f"127.0.0.{rng.randint(10, 40)}"
         ua = rng.choice(BROWSERS)
-        base = f"http://shop.example/"
+        base = "http://shop.example/"
         for path, ref in (
             ("/", ""),
             ("/css/site.css", base),
@@ -68,7 +68,7 @@ __all__ = ["nginx_php"]  # the fixture, imported so pytest finds it
 
 
 def test_real_nginx_log_ranks_the_shell_first_and_finds_its_file(
-    nginx_php: WebServer,  # noqa: F811 - the fixture imported above
+    nginx_php: WebServer,
     run: Run,
 ) -> None:
     server = nginx_php

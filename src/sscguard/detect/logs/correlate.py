@@ -39,13 +39,13 @@ def correlate(
     children: Sequence[str] = (),
 ) -> list[Finding]:
     by_key: dict[str, Candidate] = {}
-    for path, cand in requests.items():
-        by_key.setdefault(uri_key(path), cand)
+    for path, request in requests.items():
+        by_key.setdefault(uri_key(path), request)
     out: list[Finding] = []
     for fact in files:
         if not fact.flagged_by and not fact.appeared:
             continue
-        cand = None
+        cand: Candidate | None = None
         if fact.relative:
             cand = by_key.get(uri_key(fact.relative.encode("utf-8", "surrogateescape")))
         else:

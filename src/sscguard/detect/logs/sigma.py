@@ -95,9 +95,7 @@ def _wildcard_regex(value: str, prefix_any: bool, suffix_any: bool) -> str:
 def _windash(value: str) -> list[str]:
     variants = {value}
     for dash in ("-", "/", "\u2013", "\u2014", "\u2015"):
-        variants.add(
-            re.sub(r"(^|\s)[-/\u2013\u2014\u2015]", lambda m, d=dash: m.group(1) + d, value)
-        )
+        variants.add(re.sub(r"(^|\s)[-/\u2013\u2014\u2015]", r"\g<1>" + dash, value))
     return sorted(variants)
 
 
@@ -226,7 +224,7 @@ def _lookup(event: Event, name: str) -> str | None:
 
 
 def _keywords_matcher(items: Sequence[Any], mods: Sequence[str] = ()) -> Matcher:
-    preds = [_value_matcher(v, tuple(mods) + ("contains",)) for v in items if v is not None]
+    preds = [_value_matcher(v, (*mods, "contains")) for v in items if v is not None]
     if len(preds) != len(items):
         raise SigmaError("null in a keyword list")
     need_all = "all" in mods

@@ -736,7 +736,7 @@ def access_findings(report: AccessReport, locate: Callable[[int], Location]) -> 
         )
     for cand in report.command_hits:
         uri = _show(cand.path, 200)
-        evidence = tuple(
+        cmd_evidence = tuple(
             Evidence(
                 "request",
                 locate(seq),
@@ -749,7 +749,7 @@ def access_findings(report: AccessReport, locate: Callable[[int], Location]) -> 
             checks.finding(
                 checks.COMMAND_PARAMS,
                 locate(cand.first_seq),
-                evidence,
+                cmd_evidence,
                 discriminator=uri,
                 title=sanitize(f"Command-like request parameters to {uri}", 240),
                 tags=("uri:" + sanitize(uri, 200),),

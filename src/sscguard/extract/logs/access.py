@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import itertools
 import json
 import lzma
 import os
@@ -109,7 +110,7 @@ def open_log(path: str) -> IO[bytes]:
         head = handle.read(6)
     kind = _compression(head)
     if kind == "gzip":
-        return gzip.open(path, "rb")
+        return gzip.open(path, "rb")  # type: ignore[return-value]
     if kind == "bz2":
         return bz2.open(path, "rb")
     if kind == "xz":
@@ -411,7 +412,7 @@ def parse_columnar(
     elif kind in ("gzip", "bz2"):
         source = pa.input_stream(path, compression=kind, buffer_size=1 << 20)
     elif kind == "xz":
-        source = lzma.open(path, "rb")
+        source = lzma.open(path, "rb")  # noqa: SIM115 - closed in the finally below
     else:
         source = path
     reader = csv.open_csv(
@@ -617,7 +618,7 @@ def split_ranges(path: str, parts: int, min_part: int = 32 << 20) -> list[tuple[
             cuts.append(size)
     except OSError:
         return None
-    ranges = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    ranges = [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
     return ranges if len(ranges) > 1 else None
 
 

@@ -167,7 +167,7 @@ def event_from_xml(elem: ET.Element, source: str, record: int) -> HostEvent | No
             tag = _local(item.tag)
             text = (item.text or "").strip()
             if tag == "Data":
-                name = item.get("Name")
+                name = item.get("Name") or ""
                 if name:
                     data[name] = text
                 else:
@@ -187,7 +187,7 @@ def read_event_xml(path: str, stats: EventStats) -> Iterator[HostEvent]:
     """An exported XML file: ``<Events><Event>...`` or a bare sequence of ``<Event>`` elements."""
     source = display_path(path)
     record = 0
-    parser = ET.XMLPullParser(events=("start", "end"))
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
     depth = 0
     fed = 0
     try:
@@ -205,7 +205,7 @@ def read_event_xml(path: str, stats: EventStats) -> Iterator[HostEvent]:
                     chunk = re.sub(rb"<\?xml[^>]*\?>", b"", chunk)
                 parser.feed(chunk)
                 fed += len(chunk)
-                for kind, elem in parser.read_events():
+                for kind, elem in parser.read_events():  # type: ignore[misc]
                     assert isinstance(elem, ET.Element)
                     if kind == "start":
                         depth += 1
@@ -342,7 +342,8 @@ def _bounded_lines(handle: object, stats: EventStats) -> Iterator[bytes]:
 # -- auditd ----------------------------------------------------------------------------------
 
 _AUDIT_HEAD = re.compile(
-    r"^(?:node=\S+ )?type=(?P<type>[A-Z_]+) msg=audit\((?P<ts>[0-9.]+):(?P<serial>\d+)\): ?(?P<rest>.*)$"
+    r"^(?:node=\S+ )?type=(?P<type>[A-Z_]+) "
+    r"msg=audit\((?P<ts>[0-9.]+):(?P<serial>\d+)\): ?(?P<rest>.*)$"
 )
 _KV = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|\S*)')
 _HEX = re.compile(r"^(?:[0-9A-F]{2})+$")
