@@ -26,6 +26,7 @@ from sscguard.detect.logs.webshell import (
 )
 from sscguard.extract.files import display_path
 from sscguard.extract.logs.access import (
+    ColumnarFallback,
     Detected,
     FileStats,
     Layout,
@@ -94,6 +95,14 @@ _SIGMA_RULES: Any = None
 
 
 def _run_task(task: _Task, analytics: AnalyticsConfig) -> _Part:
+    try:
+        return _read_task(task, analytics, columnar=True)
+    except ColumnarFallback:
+        log.info("%s: re-reading line by line (undecodable bad lines)", task.path)
+        return _read_task(task, analytics, columnar=False)
+
+
+def _read_task(task: _Task, analytics: AnalyticsConfig, columnar: bool) -> _Part:
     stats = FileStats(display_path(task.path))
     analyzer = AccessAnalyzer(analytics)
     part = _Part(task, stats, analyzer)
@@ -101,6 +110,7 @@ def _run_task(task: _Task, analytics: AnalyticsConfig) -> _Part:
         task.path,
         stats,
         task.index * SEQ_PART,
+        columnar=columnar,
         detected=task.detected,
         byte_range=task.byte_range,
     ):

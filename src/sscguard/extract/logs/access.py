@@ -19,6 +19,7 @@ import json
 import lzma
 import os
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -49,6 +50,11 @@ def schema() -> pa.Schema:
         [(name, pa.binary()) for name in STRING_COLUMNS]
         + [("status", pa.int32()), ("size", pa.int64()), ("seq", pa.int64())]
     )
+
+
+class ColumnarFallback(Exception):
+    """The columnar reader cannot go on with this input (an unparsable line that is not valid
+    UTF-8); the caller must read the file again with ``columnar=False``."""
 
 
 @dataclass(slots=True)
@@ -415,27 +421,29 @@ def parse_columnar(
         source = lzma.open(path, "rb")  # noqa: SIM115 - closed in the finally below
     else:
         source = path
-    reader = csv.open_csv(
-        source,
-        read_options=csv.ReadOptions(column_names=names, block_size=BLOCK_SIZE),
-        parse_options=csv.ParseOptions(
-            delimiter=" ",
-            quote_char='"',
-            escape_char="\\",
-            double_quote=False,
-            newlines_in_values=False,
-            ignore_empty_lines=True,
-            invalid_row_handler=on_bad,
-        ),
-        convert_options=csv.ConvertOptions(
-            column_types={n: pa.binary() for n in names},
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
-    )
     index = {c: i for i, c in enumerate(layout.columns)}
     width = len(names)
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = _quiet_decode_errors(previous_hook)
     try:
+        reader = csv.open_csv(
+            source,
+            read_options=csv.ReadOptions(column_names=names, block_size=BLOCK_SIZE),
+            parse_options=csv.ParseOptions(
+                delimiter=" ",
+                quote_char='"',
+                escape_char="\\",
+                double_quote=False,
+                newlines_in_values=False,
+                ignore_empty_lines=True,
+                invalid_row_handler=on_bad,
+            ),
+            convert_options=csv.ConvertOptions(
+                column_types={n: pa.binary() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
         for batch in reader:
             if batch.num_rows == 0:
                 continue
@@ -449,12 +457,29 @@ def parse_columnar(
             stats.records += n
             yield pa.RecordBatch.from_arrays(arrays, schema=schema())
     except pa.ArrowInvalid as exc:
+        if "CSV parse error" in str(exc):
+            # on_bad takes every bad row, except one pyarrow cannot decode as UTF-8 before
+            # calling it: such input has to be read line by line
+            raise ColumnarFallback(path) from None
         stats.error = f"stopped reading: {sanitize(str(exc), 200)}"
     finally:
+        sys.unraisablehook = previous_hook
         if stats.unparsed:
             stats.exact_lines = False
         if hasattr(source, "close"):
             source.close()
+
+
+def _quiet_decode_errors(previous: Any) -> Any:
+    """pyarrow reports a bad row it cannot decode as an unraisable exception; that case is
+    handled (ColumnarFallback), so it must not reach the user's terminal."""
+
+    def hook(info: Any) -> None:
+        if isinstance(info.exc_value, UnicodeDecodeError):
+            return
+        previous(info)
+
+    return hook
 
 
 def _arange(n: int) -> Any:
