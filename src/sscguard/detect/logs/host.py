@@ -194,6 +194,10 @@ def image_name(path: str) -> str:
     return name
 
 
+def _basename(path: str) -> str:
+    return re.split(r"[\\/]", path.strip().strip('"'))[-1].lower()
+
+
 def is_server(image: str, command_line: str = "", user: str = "") -> bool:
     name = image_name(image)
     if name in SERVER_IMAGES or name.startswith("php-fpm") or name.startswith("httpd"):
@@ -368,7 +372,7 @@ class HostAnalyzer:
                 )
         elif mssql and eid == 8128:
             dlls = [v for v in ev.fields.values() if v.lower().endswith(".dll")]
-            unknown = [d for d in dlls if image_name(d) + ".dll" not in MSSQL_STOCK_DLLS]
+            unknown = [d for d in dlls if _basename(d) not in MSSQL_STOCK_DLLS]
             if unknown:
                 self.findings.append(
                     checks.finding(
