@@ -26,7 +26,7 @@ from sscguard.detect.logs.webshell import (
 )
 from sscguard.extract.files import display_path
 from sscguard.extract.logs.access import (
-    ColumnarFallback,
+    ColumnarFallbackError,
     Detected,
     FileStats,
     Layout,
@@ -97,7 +97,7 @@ _SIGMA_RULES: Any = None
 def _run_task(task: _Task, analytics: AnalyticsConfig) -> _Part:
     try:
         return _read_task(task, analytics, columnar=True)
-    except ColumnarFallback:
+    except ColumnarFallbackError:
         log.info("%s: re-reading line by line (undecodable bad lines)", task.path)
         return _read_task(task, analytics, columnar=False)
 

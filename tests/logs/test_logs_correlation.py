@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from conftest import REPO, CliResult
-
 from sscguard.detect.logs.checks import CHECKS
 from sscguard.detect.logs.correlate import FileFact, correlate, uri_key
 from sscguard.detect.logs.webshell import Candidate
@@ -30,7 +29,9 @@ def _previous(tmp_path: Path, run: Run, www: Path) -> Path:
     return out
 
 
-def test_flagged_file_from_a_previous_result_is_tied_to_its_requests(tmp_path: Path, run: Run) -> None:
+def test_flagged_file_from_a_previous_result_is_tied_to_its_requests(
+    tmp_path: Path, run: Run
+) -> None:
     www = tmp_path / "www"
     (www / "img").mkdir(parents=True)
     (www / "index.php").write_text("<?php echo 'hi'; ?>\n")
@@ -61,7 +62,9 @@ def test_webroot_correlation_and_newly_appeared_files(tmp_path: Path, run: Run) 
     os.utime(www / "index.php", (1728554000, 1728554000))
     os.utime(www / "new.php", (1728554500, 1728554500))  # after 10:00:00 UTC
     log = tmp_path / "access.log"
-    log.write_text(LOG + '192.0.2.66 - - [10/Oct/2024:10:09:00 +0000] "GET /new.php HTTP/1.1" 200 5 "-" "y"\n')
+    log.write_text(
+        LOG + '192.0.2.66 - - [10/Oct/2024:10:09:00 +0000] "GET /new.php HTTP/1.1" 200 5 "-" "y"\n'
+    )
     doc = run("logs", str(log), "--webroot", str(www), "--format", "json", "-j", "1").json()
     hits = [f for f in doc["findings"] if f["rule_id"] == "SSC-003-210"]
     assert [h["subject"]["path"].rsplit("/", 1)[-1] for h in hits] == ["new.php"]
@@ -71,10 +74,14 @@ def test_webroot_correlation_and_newly_appeared_files(tmp_path: Path, run: Run) 
 def test_uri_normalisation_and_pure_correlation() -> None:
     assert uri_key(b"/img/%2e%2e/X.php") == "/x.php"
     assert uri_key(b"//a/./b/../c.php") == "/a/c.php"
-    cand = Candidate(b"/x.php", 5.0, (), 1, 1, 1, (b"192.0.2.66",), 3, b"t", b"192.0.2.66", b"POST /x.php")
-    facts = [FileFact("/srv/www/x.php", "x.php", ("SSC-003-001",), False),
-             FileFact("/srv/www/y.php", "y.php", ("SSC-003-001",), False),
-             FileFact("/srv/www/x2.php", "x.php", (), False)]
+    cand = Candidate(
+        b"/x.php", 5.0, (), 1, 1, 1, (b"192.0.2.66",), 3, b"t", b"192.0.2.66", b"POST /x.php"
+    )
+    facts = [
+        FileFact("/srv/www/x.php", "x.php", ("SSC-003-001",), False),
+        FileFact("/srv/www/y.php", "y.php", ("SSC-003-001",), False),
+        FileFact("/srv/www/x2.php", "x.php", (), False),
+    ]
     found = correlate(facts, {b"/x.php": cand}, lambda s: Location("log", line=s + 1))
     assert [f.subject.path for f in found] == ["/srv/www/x.php"]
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
-from conftest import CliResult
 from evtx_builder import build_evtx
 
+from conftest import REPO, CliResult
 from sscguard.detect.logs.host import HostAnalyzer, image_name
 from sscguard.extract.logs.events import EventStats, read_auditd, read_events, sniff_event_file
 
@@ -33,7 +33,9 @@ def event(provider: str, channel: str, eid: int, data: dict[str, str] | list[str
 
 
 def proc(parent: str, image: str, cmd: str, user: str = "IIS APPPOOL\\DefaultAppPool") -> str:
-    return event(*SYSMON, 1, {"ParentImage": parent, "Image": image, "CommandLine": cmd, "User": user})
+    return event(
+        *SYSMON, 1, {"ParentImage": parent, "Image": image, "CommandLine": cmd, "User": user}
+    )
 
 
 W3WP = "C:\\Windows\\System32\\inetsrv\\w3wp.exe"
@@ -54,47 +56,161 @@ def ids(findings: list[dict]) -> list[str]:
 
 CASES = [
     # (check, positive events, benign events)
-    ("SSC-003-250", [proc(W3WP, SYS32 + "cmd.exe", "cmd.exe /c whoami")],
-     [proc("C:\\Windows\\explorer.exe", SYS32 + "cmd.exe", "cmd.exe", "CORP\\alice")]),
-    ("SSC-003-251", [proc(W3WP, SYS32 + "whoami.exe", "whoami /all")],
-     [proc(SYS32 + "services.exe", SYS32 + "whoami.exe", "whoami", "SYSTEM")]),
-    ("SSC-000-200", [proc(W3WP, SYS32 + "notepad.exe", "notepad.exe")],
-     [proc(W3WP, "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\csc.exe", "csc.exe /noconfig")]),
-    ("SSC-003-252",
-     [event(*SYSMON, 11, {"Image": W3WP, "TargetFilename": "C:\\inetpub\\wwwroot\\aspnet_client\\x.aspx"})],
-     [event(*SYSMON, 11, {"Image": W3WP, "TargetFilename": "C:\\inetpub\\logs\\x.log"}),
-      event(*SYSMON, 11, {"Image": "C:\\x\\setup.exe", "TargetFilename": "C:\\Temp\\a.aspx"})]),
-    ("SSC-001-200", [event("MSSQLSERVER", "Application", 15457, ["xp_cmdshell", "0", "1"])],
-     [event("MSSQLSERVER", "Application", 15457, ["show advanced options", "0", "1"]),
-      event("MSSQLSERVER", "Application", 15457, ["xp_cmdshell", "1", "0"])]),
-    ("SSC-001-201",
-     [event("MSSQLSERVER", "Application", 33205, [
-         "Audit event: audit_schema_version:1 event_time:2024-10-10 10:00:00 action_id:EX "
-         "succeeded:true server_principal_name:sa statement:EXEC master..xp_cmdshell 'whoami' "
-         "additional_information:"])],
-     [event("MSSQLSERVER", "Application", 33205, [
-         "Audit event: action_id:SL statement:SELECT name FROM sys.databases "])]),
-    ("SSC-001-202", [event("MSSQLSERVER", "Application", 8128, ["C:\\Temp\\xpshell.dll", "1.0", "xp_run"])],
-     [event("MSSQLSERVER", "Application", 8128, ["xpstar.dll", "2019.150.2000.5", "xp_instance_regread"])]),
-    ("SSC-002-200",
-     [event("MSExchange CmdletLogs", "MSExchange Management", 6, [
-         "Install-TransportAgent", "-Name 'Mail Filter' -TransportAgentFactory 'X.Factory' "
-         "-AssemblyPath 'C:\\Program Files\\Microsoft\\Exchange Server\\V15\\bin\\x.dll'"])],
-     [event("MSExchange CmdletLogs", "MSExchange Management", 6, ["Get-TransportAgent", ""])]),
-    ("SSC-004-200",
-     [event("Microsoft-Windows-IIS-Configuration", "Microsoft-IIS-Configuration/Operational", 29, {
-         "ConfigPath": "MACHINE/WEBROOT/APPHOST", "EffectiveLocation": "",
-         "ChangeType": "add", "Section": "system.webServer/globalModules", "Name": "ProtocolSupport"})],
-     [event("Microsoft-Windows-IIS-Configuration", "Microsoft-IIS-Configuration/Operational", 29, {
-         "ConfigPath": "MACHINE/WEBROOT/APPHOST", "ChangeType": "modify",
-         "Section": "system.applicationHost/sites"})]),
-    ("SSC-004-201",
-     [event("Microsoft-Windows-IIS-W3SVC-WP", "Application", 2282, ["C:\\Windows\\System32\\inetsrv\\cache.dll", ""])],
-     [event("Microsoft-Windows-IIS-W3SVC-WP", "Application", 2283, ["x"])]),
-    ("SSC-004-202",
-     [proc(SYS32 + "cmd.exe", SYS32 + "inetsrv\\appcmd.exe",
-           "appcmd.exe install module /name:Cache /image:C:\\Windows\\cache.dll", "CORP\\admin")],
-     [proc(SYS32 + "cmd.exe", SYS32 + "inetsrv\\appcmd.exe", "appcmd.exe list modules", "CORP\\admin")]),
+    (
+        "SSC-003-250",
+        [proc(W3WP, SYS32 + "cmd.exe", "cmd.exe /c whoami")],
+        [proc("C:\\Windows\\explorer.exe", SYS32 + "cmd.exe", "cmd.exe", "CORP\\alice")],
+    ),
+    (
+        "SSC-003-251",
+        [proc(W3WP, SYS32 + "whoami.exe", "whoami /all")],
+        [proc(SYS32 + "services.exe", SYS32 + "whoami.exe", "whoami", "SYSTEM")],
+    ),
+    (
+        "SSC-000-200",
+        [proc(W3WP, SYS32 + "notepad.exe", "notepad.exe")],
+        [
+            proc(
+                W3WP,
+                "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\csc.exe",
+                "csc.exe /noconfig",
+            )
+        ],
+    ),
+    (
+        "SSC-003-252",
+        [
+            event(
+                *SYSMON,
+                11,
+                {"Image": W3WP, "TargetFilename": "C:\\inetpub\\wwwroot\\aspnet_client\\x.aspx"},
+            )
+        ],
+        [
+            event(*SYSMON, 11, {"Image": W3WP, "TargetFilename": "C:\\inetpub\\logs\\x.log"}),
+            event(*SYSMON, 11, {"Image": "C:\\x\\setup.exe", "TargetFilename": "C:\\Temp\\a.aspx"}),
+        ],
+    ),
+    (
+        "SSC-001-200",
+        [event("MSSQLSERVER", "Application", 15457, ["xp_cmdshell", "0", "1"])],
+        [
+            event("MSSQLSERVER", "Application", 15457, ["show advanced options", "0", "1"]),
+            event("MSSQLSERVER", "Application", 15457, ["xp_cmdshell", "1", "0"]),
+        ],
+    ),
+    (
+        "SSC-001-201",
+        [
+            event(
+                "MSSQLSERVER",
+                "Application",
+                33205,
+                [
+                    "Audit event: audit_schema_version:1 event_time:2024-10-10 10:00:00 "
+                    "action_id:EX succeeded:true server_principal_name:sa "
+                    "statement:EXEC master..xp_cmdshell 'whoami' additional_information:"
+                ],
+            )
+        ],
+        [
+            event(
+                "MSSQLSERVER",
+                "Application",
+                33205,
+                ["Audit event: action_id:SL statement:SELECT name FROM sys.databases "],
+            )
+        ],
+    ),
+    (
+        "SSC-001-202",
+        [event("MSSQLSERVER", "Application", 8128, ["C:\\Temp\\xpshell.dll", "1.0", "xp_run"])],
+        [
+            event(
+                "MSSQLSERVER",
+                "Application",
+                8128,
+                ["xpstar.dll", "2019.150.2000.5", "xp_instance_regread"],
+            )
+        ],
+    ),
+    (
+        "SSC-002-200",
+        [
+            event(
+                "MSExchange CmdletLogs",
+                "MSExchange Management",
+                6,
+                [
+                    "Install-TransportAgent",
+                    "-Name 'Mail Filter' -TransportAgentFactory 'X.Factory' "
+                    "-AssemblyPath "
+                    "'C:\\Program Files\\Microsoft\\Exchange Server\\V15\\bin\\x.dll'",
+                ],
+            )
+        ],
+        [event("MSExchange CmdletLogs", "MSExchange Management", 6, ["Get-TransportAgent", ""])],
+    ),
+    (
+        "SSC-004-200",
+        [
+            event(
+                "Microsoft-Windows-IIS-Configuration",
+                "Microsoft-IIS-Configuration/Operational",
+                29,
+                {
+                    "ConfigPath": "MACHINE/WEBROOT/APPHOST",
+                    "EffectiveLocation": "",
+                    "ChangeType": "add",
+                    "Section": "system.webServer/globalModules",
+                    "Name": "ProtocolSupport",
+                },
+            )
+        ],
+        [
+            event(
+                "Microsoft-Windows-IIS-Configuration",
+                "Microsoft-IIS-Configuration/Operational",
+                29,
+                {
+                    "ConfigPath": "MACHINE/WEBROOT/APPHOST",
+                    "ChangeType": "modify",
+                    "Section": "system.applicationHost/sites",
+                },
+            )
+        ],
+    ),
+    (
+        "SSC-004-201",
+        [
+            event(
+                "Microsoft-Windows-IIS-W3SVC-WP",
+                "Application",
+                2282,
+                ["C:\\Windows\\System32\\inetsrv\\cache.dll", ""],
+            )
+        ],
+        [event("Microsoft-Windows-IIS-W3SVC-WP", "Application", 2283, ["x"])],
+    ),
+    (
+        "SSC-004-202",
+        [
+            proc(
+                SYS32 + "cmd.exe",
+                SYS32 + "inetsrv\\appcmd.exe",
+                "appcmd.exe install module /name:Cache /image:C:\\Windows\\cache.dll",
+                "CORP\\admin",
+            )
+        ],
+        [
+            proc(
+                SYS32 + "cmd.exe",
+                SYS32 + "inetsrv\\appcmd.exe",
+                "appcmd.exe list modules",
+                "CORP\\admin",
+            )
+        ],
+    ),
 ]
 
 
@@ -108,10 +224,14 @@ def test_host_check_positive_and_benign(
 
 def test_evtx_file_is_read_through_python_evtx(tmp_path: Path, run: Run) -> None:
     path = tmp_path / "Microsoft-Windows-Sysmon%4Operational.evtx"
-    path.write_bytes(build_evtx([
-        proc(W3WP, SYS32 + "cmd.exe", "cmd.exe /c net user"),
-        proc(SYS32 + "services.exe", SYS32 + "svchost.exe", "svchost -k netsvcs", "SYSTEM"),
-    ]))
+    path.write_bytes(
+        build_evtx(
+            [
+                proc(W3WP, SYS32 + "cmd.exe", "cmd.exe /c net user"),
+                proc(SYS32 + "services.exe", SYS32 + "svchost.exe", "svchost -k netsvcs", "SYSTEM"),
+            ]
+        )
+    )
     assert sniff_event_file(str(path)) == "evtx"
     stats = EventStats(str(path))
     events = list(read_events(str(path), "evtx", stats))
@@ -127,7 +247,7 @@ def test_evtx_file_is_read_through_python_evtx(tmp_path: Path, run: Run) -> None
 
 def test_corrupt_evtx_is_reported_not_raised(tmp_path: Path, run: Run) -> None:
     path = tmp_path / "bad.evtx"
-    path.write_bytes(build_evtx([proc(W3WP, SYS32 + "cmd.exe", "cmd")])[:0x1000 + 0x300])
+    path.write_bytes(build_evtx([proc(W3WP, SYS32 + "cmd.exe", "cmd")])[: 0x1000 + 0x300])
     result = run("logs", str(path), "--format", "json")
     doc = result.json()
     assert result.code in (0, 3)
@@ -135,18 +255,42 @@ def test_corrupt_evtx_is_reported_not_raised(tmp_path: Path, run: Run) -> None:
 
 
 def test_security_4688_and_json_events(tmp_path: Path, run: Run) -> None:
-    sec = event("Microsoft-Windows-Security-Auditing", "Security", 4688, {
-        "NewProcessName": SYS32 + "WindowsPowerShell\\v1.0\\powershell.exe",
-        "ParentProcessName": "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\Bin\\EdgeTransport.exe",
-        "CommandLine": "powershell -enc AAAA", "SubjectUserName": "NETWORK SERVICE"})
+    sec = event(
+        "Microsoft-Windows-Security-Auditing",
+        "Security",
+        4688,
+        {
+            "NewProcessName": SYS32 + "WindowsPowerShell\\v1.0\\powershell.exe",
+            "ParentProcessName": (
+                "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\Bin\\EdgeTransport.exe"
+            ),
+            "CommandLine": "powershell -enc AAAA",
+            "SubjectUserName": "NETWORK SERVICE",
+        },
+    )
     assert "SSC-003-250" in ids(findings_for(tmp_path, run, [sec]))
     lines = [
-        {"winlog": {"event_id": 1, "channel": SYSMON[1], "provider_name": SYSMON[0],
-                    "event_data": {"ParentImage": "C:\\Program Files\\SQL\\sqlservr.exe",
-                                   "Image": SYS32 + "cmd.exe", "CommandLine": "cmd /c dir"}},
-         "@timestamp": "2024-10-10T10:00:00Z"},
-        {"EventID": 1, "Channel": SYSMON[1], "Provider_Name": SYSMON[0],
-         "ParentImage": "/usr/sbin/apache2", "Image": "/usr/bin/id", "CommandLine": "id"},
+        {
+            "winlog": {
+                "event_id": 1,
+                "channel": SYSMON[1],
+                "provider_name": SYSMON[0],
+                "event_data": {
+                    "ParentImage": "C:\\Program Files\\SQL\\sqlservr.exe",
+                    "Image": SYS32 + "cmd.exe",
+                    "CommandLine": "cmd /c dir",
+                },
+            },
+            "@timestamp": "2024-10-10T10:00:00Z",
+        },
+        {
+            "EventID": 1,
+            "Channel": SYSMON[1],
+            "Provider_Name": SYSMON[0],
+            "ParentImage": "/usr/sbin/apache2",
+            "Image": "/usr/bin/id",
+            "CommandLine": "id",
+        },
     ]
     path = tmp_path / "events.jsonl"
     path.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
@@ -154,31 +298,23 @@ def test_security_4688_and_json_events(tmp_path: Path, run: Run) -> None:
     assert ids(doc["findings"]) == ["SSC-003-250", "SSC-003-251"]
 
 
-AUDIT = """\
-type=SYSCALL msg=audit(1728554400.100:101): arch=c000003e syscall=59 success=yes exit=0 a0=55 a1=56 a2=57 a3=0 items=2 ppid=1 pid=700 auid=4294967295 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=4294967295 comm="apache2" exe="/usr/sbin/apache2" key=(null)
-type=EXECVE msg=audit(1728554400.100:101): argc=3 a0="/usr/sbin/apache2" a1="-k" a2="start"
-type=EOE msg=audit(1728554400.100:101):
-type=SYSCALL msg=audit(1728554460.200:202): arch=c000003e syscall=59 success=yes exit=0 a0=55 a1=56 a2=57 a3=0 items=2 ppid=700 pid=901 auid=4294967295 uid=33 gid=33 euid=33 suid=33 fsuid=33 egid=33 sgid=33 fsgid=33 tty=(none) ses=4294967295 comm="sh" exe="/usr/bin/dash" key="webexec"
-type=EXECVE msg=audit(1728554460.200:202): argc=3 a0="sh" a1="-c" a2=6964202D61
-type=CWD msg=audit(1728554460.200:202): cwd="/var/www/html/uploads"
-type=EOE msg=audit(1728554460.200:202):
-type=SYSCALL msg=audit(1728554470.300:303): arch=c000003e syscall=59 success=yes exit=0 a0=55 a1=56 a2=57 a3=0 items=2 ppid=4242 pid=902 auid=4294967295 uid=33 gid=33 euid=33 suid=33 fsuid=33 egid=33 sgid=33 fsgid=33 tty=(none) ses=4294967295 comm="uname" exe="/usr/bin/uname" key=(null)\x1dARCH=x86_64 SYSCALL=execve AUID="unset" UID="www-data" GID="www-data" EUID="www-data"
-type=EXECVE msg=audit(1728554470.300:303): argc=2 a0="uname" a1="-a"
-type=EOE msg=audit(1728554470.300:303):
-type=SYSCALL msg=audit(1728554480.400:404): arch=c000003e syscall=59 success=yes exit=0 a0=55 a1=56 a2=57 a3=0 items=2 ppid=1000 pid=903 auid=1000 uid=1000 gid=1000 euid=1000 suid=1000 fsuid=1000 egid=1000 sgid=1000 fsgid=1000 tty=pts0 ses=3 comm="ls" exe="/usr/bin/ls" key=(null)
-type=EXECVE msg=audit(1728554480.400:404): argc=2 a0="ls" a1="-l"
-type=EOE msg=audit(1728554480.400:404):
-"""
+AUDIT = (REPO / "tests" / "samples" / "logs" / "audit.log").read_text()
 
 
-def test_auditd_execve_with_parent_from_earlier_record_and_web_user(tmp_path: Path, run: Run) -> None:
+def test_auditd_execve_with_parent_from_earlier_record_and_web_user(
+    tmp_path: Path, run: Run
+) -> None:
     path = tmp_path / "audit.log"
     path.write_text(AUDIT)
     assert sniff_event_file(str(path)) == "auditd"
     stats = EventStats(str(path))
     events = list(read_auditd(str(path), stats))
     assert [e.fields["Image"] for e in events] == [
-        "/usr/sbin/apache2", "/usr/bin/dash", "/usr/bin/uname", "/usr/bin/ls"]
+        "/usr/sbin/apache2",
+        "/usr/bin/dash",
+        "/usr/bin/uname",
+        "/usr/bin/ls",
+    ]
     shell = events[1]
     assert shell.fields["ParentImage"] == "/usr/sbin/apache2"  # from record 101
     assert shell.fields["CommandLine"] == "sh -c id -a"  # hex-encoded argument decoded

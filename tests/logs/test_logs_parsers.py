@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sscguard.extract.logs.access import (
-    ColumnarFallback,
+    ColumnarFallbackError,
     FileStats,
     detect_format,
     order_rotated,
@@ -134,7 +134,7 @@ def test_gzip_and_rotated_sets_are_read_oldest_first(tmp_path: Path) -> None:
 def test_unparsed_lines_are_counted_and_sampled(tmp_path: Path) -> None:
     log = tmp_path / "access.log"
     log.write_text(COMBINED * 50 + "garbage \x1b[31m line\n" + COMBINED.replace("200", "2x0"))
-    rows, stats = _rows(log)
+    _, stats = _rows(log)
     assert stats.records == 50 and stats.unparsed == 2
     assert any("garbage" in s for s in stats.samples)
     assert all("\x1b" not in s for s in stats.samples)  # sanitized
@@ -190,7 +190,7 @@ def test_columnar_reader_never_crashes(tmp_path: Path, lines: list[bytes]) -> No
     stats = FileStats(str(log))
     try:
         rows = sum(b.num_rows for b in read_access_log(str(log), stats, 0, given=layout))
-    except ColumnarFallback:  # what logscan does: read it again line by line
+    except ColumnarFallbackError:  # what logscan does: read it again line by line
         stats = FileStats(str(log))
         rows = sum(
             b.num_rows for b in read_access_log(str(log), stats, 0, given=layout, columnar=False)

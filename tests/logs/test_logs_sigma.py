@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CliResult
 from test_logs_events import SYS32, W3WP, proc
 
+from conftest import CliResult
 from sscguard.detect.logs.sigma import SigmaError, compile_condition, parse_rule
 
 Run = Callable[..., CliResult]
@@ -123,7 +123,8 @@ def test_webserver_rules_on_access_logs(tmp_path: Path, run: Run) -> None:
         '192.0.2.1 - - [10/Oct/2024:10:00:00 +0000] "GET /a.php?cmd=id HTTP/1.1" 200 3 "-" "x"\n'
         '192.0.2.1 - - [10/Oct/2024:10:00:01 +0000] "GET /a.html?cmd=id HTTP/1.1" 200 3 "-" "x"\n'
         '192.0.2.1 - - [10/Oct/2024:10:00:02 +0000] "POST /a.php?cmd=id HTTP/1.1" 200 3 "-" "x"\n'
-        '192.0.2.2 - - [10/Oct/2024:10:00:03 +0000] "GET /v.jsp?f=../../etc/passwd HTTP/1.1" 200 3 "-" "x"\n'
+        "192.0.2.2 - - [10/Oct/2024:10:00:03 +0000] "
+        '"GET /v.jsp?f=../../etc/passwd HTTP/1.1" 200 3 "-" "x"\n'
     )
     doc = run("logs", str(log), "--sigma", str(rules), "--format", "json", "-j", "1").json()
     sigma = {f["rule_id"]: f for f in doc["findings"] if f["rule_id"].startswith("SIGMA:")}
@@ -177,25 +178,71 @@ def _match(detection: str, event: dict[str, str]) -> bool:
 @pytest.mark.parametrize(
     ("detection", "event", "expected"),
     [
-        ("  s: {CommandLine|startswith: 'powershell'}\n  condition: s\n", {"CommandLine": "PowerShell -nop"}, True),
-        ("  s: {CommandLine|startswith: 'powershell'}\n  condition: s\n", {"CommandLine": "x powershell"}, False),
+        (
+            "  s: {CommandLine|startswith: 'powershell'}\n  condition: s\n",
+            {"CommandLine": "PowerShell -nop"},
+            True,
+        ),
+        (
+            "  s: {CommandLine|startswith: 'powershell'}\n  condition: s\n",
+            {"CommandLine": "x powershell"},
+            False,
+        ),
         ("  s: {Image: '*\\\\cmd.exe'}\n  condition: s\n", {"Image": "C:\\W\\CMD.EXE"}, True),
         ("  s: {Image: 'cmd.ex?'}\n  condition: s\n", {"Image": "cmd.exe"}, True),
         ("  s: {Image: 'a\\*b'}\n  condition: s\n", {"Image": "aXb"}, False),
-        ("  s: {CommandLine|re: '-e(nc)? [A-Za-z0-9+/=]{8,}'}\n  condition: s\n", {"CommandLine": "ps -enc SQBFAFgA"}, True),
+        (
+            "  s: {CommandLine|re: '-e(nc)? [A-Za-z0-9+/=]{8,}'}\n  condition: s\n",
+            {"CommandLine": "ps -enc SQBFAFgA"},
+            True,
+        ),
         ("  s: {CommandLine|re: 'WHOAMI'}\n  condition: s\n", {"CommandLine": "whoami"}, False),
         ("  s: {CommandLine|re|i: 'WHOAMI'}\n  condition: s\n", {"CommandLine": "whoami"}, True),
-        ("  s: {CommandLine|cased|contains: 'Whoami'}\n  condition: s\n", {"CommandLine": "whoami"}, False),
-        ("  s: {CommandLine|windash|contains: ' -enc '}\n  condition: s\n", {"CommandLine": "p /enc x"}, True),
-        ("  s: {CommandLine|base64offset|contains: 'whoami'}\n  condition: s\n", {"CommandLine": "x d2hvYW1p y"}, True),
+        (
+            "  s: {CommandLine|cased|contains: 'Whoami'}\n  condition: s\n",
+            {"CommandLine": "whoami"},
+            False,
+        ),
+        (
+            "  s: {CommandLine|windash|contains: ' -enc '}\n  condition: s\n",
+            {"CommandLine": "p /enc x"},
+            True,
+        ),
+        (
+            "  s: {CommandLine|base64offset|contains: 'whoami'}\n  condition: s\n",
+            {"CommandLine": "x d2hvYW1p y"},
+            True,
+        ),
         ("  s: {User: null}\n  condition: s\n", {"Image": "a"}, True),
         ("  s: {User|exists: true}\n  condition: s\n", {"Image": "a"}, False),
-        ("  s: {DestinationIp|cidr: '10.0.0.0/8'}\n  condition: s\n", {"DestinationIp": "10.2.3.4"}, True),
+        (
+            "  s: {DestinationIp|cidr: '10.0.0.0/8'}\n  condition: s\n",
+            {"DestinationIp": "10.2.3.4"},
+            True,
+        ),
         ("  s: {DestinationPort|gte: 1024}\n  condition: s\n", {"DestinationPort": "80"}, False),
-        ("  s:\n    - {Image|endswith: '\\\\a.exe'}\n    - {Image|endswith: '\\\\b.exe'}\n  condition: s\n", {"Image": "c:\\b.exe"}, True),
-        ("  a: {Image|endswith: 'x'}\n  b: {Image|endswith: 'y'}\n  condition: 1 of them\n", {"Image": "y"}, True),
-        ("  a: {Image|endswith: 'x'}\n  b: {Image|endswith: 'y'}\n  condition: all of them\n", {"Image": "y"}, False),
-        ("  a: {Image|contains: 'x'}\n  b: {Image|contains: 'y'}\n  c: {Image|contains: 'z'}\n  condition: a and (b or c) and not 1 of c*\n", {"Image": "xy"}, True),
+        (
+            "  s:\n    - {Image|endswith: '\\\\a.exe'}\n"
+            "    - {Image|endswith: '\\\\b.exe'}\n  condition: s\n",
+            {"Image": "c:\\b.exe"},
+            True,
+        ),
+        (
+            "  a: {Image|endswith: 'x'}\n  b: {Image|endswith: 'y'}\n  condition: 1 of them\n",
+            {"Image": "y"},
+            True,
+        ),
+        (
+            "  a: {Image|endswith: 'x'}\n  b: {Image|endswith: 'y'}\n  condition: all of them\n",
+            {"Image": "y"},
+            False,
+        ),
+        (
+            "  a: {Image|contains: 'x'}\n  b: {Image|contains: 'y'}\n"
+            "  c: {Image|contains: 'z'}\n  condition: a and (b or c) and not 1 of c*\n",
+            {"Image": "xy"},
+            True,
+        ),
     ],
 )
 def test_matcher_semantics(detection: str, event: dict[str, str], expected: bool) -> None:

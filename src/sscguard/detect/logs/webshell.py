@@ -276,7 +276,7 @@ class AccessAnalyzer:
         agg = work.group_by("path").aggregate(_SUMS)
         self._aggs.append(_renamed(agg))
         self._agg_rows += agg.num_rows
-        if self._agg_rows > 300_000:
+        if self._agg_rows > 100_000:
             self._combine_aggs()
         paths: list[bytes] = agg["path"].to_pylist()
         self._note_first(table, paths)
@@ -284,7 +284,7 @@ class AccessAnalyzer:
         for key in ("ua", "referer"):
             counts = table.group_by(key).aggregate([([], "count_all")])
             self._counts.setdefault(key, []).append(_renamed(counts))
-            if sum(t.num_rows for t in self._counts[key]) > 300_000:
+            if sum(t.num_rows for t in self._counts[key]) > 100_000:
                 self._combine_counts(key)
         self._rows_of_interest(table, success, paths)
 

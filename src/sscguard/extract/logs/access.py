@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import io
 import itertools
 import json
 import lzma
@@ -52,7 +53,7 @@ def schema() -> pa.Schema:
     )
 
 
-class ColumnarFallback(Exception):
+class ColumnarFallbackError(Exception):
     """The columnar reader cannot go on with this input (an unparsable line that is not valid
     UTF-8); the caller must read the file again with ``columnar=False``."""
 
@@ -412,9 +413,7 @@ def parse_columnar(
         kind = _compression(handle.read(6))
     source: Any
     if byte_range is not None and kind is None:
-        mapped = pa.memory_map(path)
-        mapped.seek(byte_range[0])
-        source = pa.BufferReader(mapped.read_buffer(byte_range[1] - byte_range[0]))
+        source = _RangeFile(path, byte_range)
     elif kind in ("gzip", "bz2"):
         source = pa.input_stream(path, compression=kind, buffer_size=1 << 20)
     elif kind == "xz":
@@ -460,7 +459,7 @@ def parse_columnar(
         if "CSV parse error" in str(exc):
             # on_bad takes every bad row, except one pyarrow cannot decode as UTF-8 before
             # calling it: such input has to be read line by line
-            raise ColumnarFallback(path) from None
+            raise ColumnarFallbackError(path) from None
         stats.error = f"stopped reading: {sanitize(str(exc), 200)}"
     finally:
         sys.unraisablehook = previous_hook
@@ -470,9 +469,36 @@ def parse_columnar(
             source.close()
 
 
+class _RangeFile(io.RawIOBase):
+    """A read-only file object limited to ``[start, end)`` of a file (plain reads, no mmap, so
+    resident memory stays the reader's own buffers)."""
+
+    def __init__(self, path: str, byte_range: tuple[int, int]) -> None:
+        super().__init__()
+        self._handle = open(path, "rb")  # noqa: SIM115 - closed by close()
+        self._handle.seek(byte_range[0])
+        self._left = byte_range[1] - byte_range[0]
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer)
+        if self._left <= 0:
+            return 0
+        want = min(len(view), self._left)
+        got = self._handle.readinto(view[:want])
+        self._left -= got
+        return got
+
+    def close(self) -> None:
+        self._handle.close()
+        super().close()
+
+
 def _quiet_decode_errors(previous: Any) -> Any:
     """pyarrow reports a bad row it cannot decode as an unraisable exception; that case is
-    handled (ColumnarFallback), so it must not reach the user's terminal."""
+    handled (ColumnarFallbackError), so it must not reach the user's terminal."""
 
     def hook(info: Any) -> None:
         if isinstance(info.exc_value, UnicodeDecodeError):
