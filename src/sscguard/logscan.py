@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 import socket
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -35,7 +36,15 @@ from sscguard.extract.logs.access import (
     sniff,
     split_ranges,
 )
-from sscguard.model import Finding, Location, ResultDocument, SkipCode, Skipped, sort_findings
+from sscguard.model import (
+    Finding,
+    Location,
+    ResultDocument,
+    Severity,
+    SkipCode,
+    Skipped,
+    sort_findings,
+)
 from sscguard.scan import now_iso
 
 log = logging.getLogger(__name__)
@@ -73,6 +82,7 @@ class LogsOptions:
     previous: tuple[str, ...] = ()
     jobs: int = 1
     analytics: AnalyticsConfig = field(default_factory=AnalyticsConfig)
+    min_severity: Severity = Severity.INFO  # findings below it are counted, not kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +256,7 @@ def run_logs(opts: LogsOptions, command: str = "") -> ResultDocument:
     from sscguard.extract.logs.events import EventStats, read_events, sniff_event_file
 
     started = now_iso()
+    clock = time.monotonic()
     skipped: list[Skipped] = []
     findings: list[Finding] = []
     stats: dict[str, int | float] = {}
@@ -327,6 +338,20 @@ def run_logs(opts: LogsOptions, command: str = "") -> ResultDocument:
         findings.extend(
             correlate(facts, report.requests, locate, server_children_of(host.server_children))
         )
+    every = sort_findings(findings)
+    shown = tuple(f for f in every if f.severity >= opts.min_severity)
+    read = [*access_files, *event_files]
+    stats.update(
+        {
+            "files_scanned": len(read),
+            "bytes_scanned": sum(_size(p) for p in read),
+            "rules": len(rules),
+            "findings": len(shown),
+            "findings_below_threshold": len(every) - len(shown),
+            "duration_s": round(time.monotonic() - clock, 3),
+            "jobs": opts.jobs,
+        }
+    )
     return ResultDocument(
         tool_version=__version__,
         rules_version=__version__,
@@ -335,10 +360,17 @@ def run_logs(opts: LogsOptions, command: str = "") -> ResultDocument:
         finished=now_iso(),
         host=socket.gethostname(),
         targets=tuple(display_path(p) for p in (*opts.files, *opts.events)),
-        findings=sort_findings(findings),
+        findings=shown,
         skipped=tuple(skipped),
         stats=stats,
     )
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 _MONTHS = {

@@ -79,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
         previous=tuple(args.previous),
         jobs=cfg.jobs,
         analytics=AnalyticsConfig(threshold=args.rare, top=args.top),
+        min_severity=cfg.min_severity,
     )
     doc = run_logs(opts, command=command_line())
     return emit(doc, cfg)
