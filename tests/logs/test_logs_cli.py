@@ -35,7 +35,7 @@ def test_rotated_set_keeps_time_order_and_line_numbers(tmp_path: Path, run: Run)
     )
     (tmp_path / "access.log.1").write_text("".join(LINE.format(n=n, s=n) for n in range(4, 6)))
     (tmp_path / "access.log").write_text(
-        '203.0.113.9 - - [10/Oct/2024:10:01:00 +0000] '
+        "203.0.113.9 - - [10/Oct/2024:10:01:00 +0000] "
         '"GET /x.php?cmd=whoami HTTP/1.1" 200 9 "-" "y"\n'
     )
     files = [str(tmp_path / n) for n in ("access.log", "access.log.1", "access.log.2.gz")]
