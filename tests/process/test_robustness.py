@@ -262,7 +262,7 @@ def test_watch_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     try:
         started = _read_lines(proc, lambda r: r["type"] == "status")
         assert started[-1]["event"] == "started"
-        assert started[-1]["access_logs"] == [str(log)]
+        assert str(log) in started[-1]["access_logs"]  # plus any that discovery finds
         if os.geteuid() != 0:
             assert "missed" in started[-1]["limitation"]
         time.sleep(0.5)

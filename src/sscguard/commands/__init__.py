@@ -27,6 +27,7 @@ def registry() -> list[ModuleType]:
         audit,
         hunt,
         inventory,
+        logs,
         processes,
         quarantine,
         report,
@@ -37,4 +38,17 @@ def registry() -> list[ModuleType]:
         watch,
     )
 
-    return [hunt, scan, inventory, audit, sql, processes, watch, report, rules, quarantine, restore]
+    return [
+        hunt,
+        scan,
+        inventory,
+        audit,
+        sql,
+        logs,
+        processes,
+        watch,
+        report,
+        rules,
+        quarantine,
+        restore,
+    ]

@@ -1,0 +1,1 @@
+"""Readers for access logs (``access``, ``formats``) and host event records (``events``)."""
