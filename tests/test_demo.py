@@ -37,6 +37,8 @@ def test_demo_hunt_finds_every_planted_item_and_no_benign_file(tmp_path: Path) -
     assert set(manifest["expected_rules"]) <= rules
     assert set(manifest["planted_shells"]) <= subjects
     assert not subjects & set(manifest["benign_files"])
+    ranked = [f for f in doc.findings if f.rule_id == "SSC-003-200" and "#1:" in f.title]
+    assert len(ranked) == 1 and manifest["top_ranked_uri"] in ranked[0].title
     # every finding is explained and carries ATT&CK references and a fix
     assert all(f.attack and f.why and f.remediation and f.evidence for f in doc.findings)
     # the only part that cannot run on a folder is the live process check, and it says why

@@ -22,7 +22,7 @@ from sscguard.model import Finding, ResultDocument, SkipCode, Skipped, sort_find
 from sscguard.scan import Observer, now_iso
 
 if TYPE_CHECKING:
-    from sscguard.targets import Inventory
+    from sscguard.targets import Inventory, Server
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,7 @@ class HuntOptions:
     root: str = "/"
     sql_catalogs: tuple[str, ...] = ()
     extra_paths: tuple[str, ...] = ()
+    event_files: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -92,6 +93,86 @@ def _sql(ctx: HuntContext) -> PartResult:
     return merge_documents(docs, command="sql", targets=tuple(ctx.options.sql_catalogs))
 
 
+def access_logs(inv: Inventory, root: str) -> list[tuple[Server, list[str]]]:
+    """Each web server with its access-log files under the root (its globs, plus rotations
+    such as ``access.log.1`` and ``access.log.2.gz``)."""
+    import glob
+
+    base = os.path.realpath(root)
+    out = []
+    for server in inv.servers:
+        files: list[str] = []
+        for source in server.log_files:
+            if "error" in os.path.basename(source.path):
+                continue
+            # keep the configured '*' wildcards, escape everything else, then add rotations
+            pattern = glob.escape(inv.host_path(source.path)).replace("[*]", "*") + "*"
+            for path in sorted(glob.glob(pattern)):
+                real = os.path.realpath(path)
+                inside = real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+                if inside and os.path.isfile(path) and not os.path.islink(path):
+                    files.append(path)
+        if files:
+            out.append((server, list(dict.fromkeys(files))))
+    return out
+
+
+def _logs(ctx: HuntContext) -> PartResult:
+    from sscguard.extract.logs.formats import FormatError, compile_layout
+    from sscguard.logscan import LogsOptions, run_logs
+
+    groups = access_logs(ctx.inventory, ctx.options.root)
+    if not groups:
+        return "no access logs of a discovered server were found under the root"
+    docs = []
+    for server, files in groups:
+        layout = None
+        fmt = next((s.format for s in server.log_files if s.format), None)
+        if fmt:
+            try:
+                layout = compile_layout(fmt, name=server.kind)
+            except FormatError:
+                layout = None  # the reader detects the format from the lines themselves
+        options = LogsOptions(
+            files=tuple(files),
+            layout=layout,
+            webroots=server.web_roots,
+            root=ctx.options.root,
+            jobs=ctx.config.jobs,
+        )
+        docs.append(run_logs(options, command="logs"))
+    return merge_documents(docs, command="logs", targets=tuple(f for _, fs in groups for f in fs))
+
+
+EVENT_LOCATIONS = (
+    "var/log/audit/audit.log*",
+    "Windows/System32/winevt/Logs/*.evtx",
+    "Windows/System32/winevt/Logs/*.xml",
+)
+
+
+def event_files(root: str, extra: Sequence[str] = ()) -> list[str]:
+    import glob
+
+    found = [p for pattern in EVENT_LOCATIONS for p in glob.glob(os.path.join(root, pattern))]
+    return sorted(dict.fromkeys([*found, *extra]))
+
+
+def _events(ctx: HuntContext) -> PartResult:
+    from sscguard.logscan import LogsOptions, run_logs
+
+    files = [
+        p for p in event_files(ctx.options.root, ctx.options.event_files)
+        if os.path.isfile(p) and not os.path.islink(p)
+    ]  # fmt: skip
+    if not files:
+        return "no event records (auditd, EVTX or exported event XML) found under the root"
+    webroots = tuple(dict.fromkeys(w for s in ctx.inventory.servers for w in s.web_roots))
+    options = LogsOptions(files=(), events=tuple(files), webroots=webroots,
+                          root=ctx.options.root, jobs=ctx.config.jobs)  # fmt: skip
+    return run_logs(options, command="events")
+
+
 def _processes(ctx: HuntContext) -> PartResult:
     if os.path.realpath(ctx.options.root) != "/":
         return "process and network checks need the live host (--root /), not an image"
@@ -106,6 +187,8 @@ PARTS: tuple[tuple[str, Part], ...] = (
     ("components", _components),
     ("content", _content),
     ("sql", _sql),
+    ("logs", _logs),
+    ("events", _events),
     ("processes", _processes),
 )
 

@@ -66,9 +66,24 @@ class LogContext:
 
 
 def discover_context(root: str | None) -> LogContext:
-    """The single place where server discovery (``sscguard.targets``) will plug in."""
-    del root
-    return LogContext()
+    """Formats and web roots from server discovery under ``root`` (nothing without a root).
+
+    The format is the first one discovery resolved for an access log (LogFormat/log_format/
+    Tomcat pattern); ``--log-format`` and ``--webroot`` override it.
+    """
+    if not root:
+        return LogContext()
+    from sscguard.targets import discover
+
+    inventory = discover(root)
+    formats = [
+        source.format
+        for server in inventory.servers
+        for source in server.log_files
+        if source.format and "error" not in os.path.basename(source.path)
+    ]
+    webroots = tuple(dict.fromkeys(w for s in inventory.servers for w in s.web_roots))
+    return LogContext(log_format=formats[0] if formats else None, webroots=webroots)
 
 
 @dataclass(frozen=True, slots=True)
