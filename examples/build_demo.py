@@ -283,7 +283,7 @@ def _audit_log() -> str:
 
 SQL_CATALOG = "collected/sql/mariadb-web1.jsonl"
 APP_DEPLOYED = 1_788_256_800  # 2026-09-01T10:00:00Z
-INTRUSION = 1_795_435_200  # 2026-11-18T10:00:00Z
+INTRUSION = 1_794_996_000  # 2026-11-18T10:00:00Z
 
 
 def build(out: Path) -> dict[str, object]:
@@ -292,6 +292,9 @@ def build(out: Path) -> dict[str, object]:
     linux_host(lab, clean=False)
     windows_host(lab, clean=False)
     esxi_host(lab, clean=False)
+    for folder, _, names in os.walk(lab):  # the server as installed in September
+        for name in names:
+            os.utime(os.path.join(folder, name), (APP_DEPLOYED, APP_DEPLOYED))
     for index, (rel, text) in enumerate({**BENIGN, **PLANTED}.items()):
         path = lab / rel
         path.parent.mkdir(parents=True, exist_ok=True)

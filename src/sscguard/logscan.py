@@ -46,6 +46,7 @@ from sscguard.model import (
     sort_findings,
 )
 from sscguard.scan import now_iso
+from sscguard.textutil import parse_log_time
 
 log = logging.getLogger(__name__)
 
@@ -386,40 +387,6 @@ def _size(path: str) -> int:
         return os.path.getsize(path)
     except OSError:
         return 0
-
-
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
-    )
-}
-
-
-def parse_log_time(value: bytes) -> float | None:
-    """Apache/nginx ``10/Oct/2024:13:55:36 +0000``, ISO 8601 or IIS ``2024-10-10 13:55:36``."""
-    import datetime as dt
-    import re
-
-    text = value.decode("ascii", "replace").strip("[]")
-    m = re.match(r"(\d{1,2})/(\w{3})/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?: ([+-]\d{4}))?", text)
-    try:
-        if m:
-            day, mon, year, hh, mm, ss, zone = m.groups()
-            tz = dt.UTC
-            if zone:
-                sign = 1 if zone[0] == "+" else -1
-                tz = dt.timezone(sign * dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[3:])))
-            stamp = dt.datetime(
-                int(year), _MONTHS[mon.lower()], int(day), int(hh), int(mm), int(ss), tzinfo=tz
-            )
-            return stamp.timestamp()
-        iso = dt.datetime.fromisoformat(text.replace(" ", "T", 1).replace("Z", "+00:00"))
-        if iso.tzinfo is None:
-            iso = iso.replace(tzinfo=dt.UTC)
-        return iso.timestamp()
-    except (ValueError, KeyError, OverflowError):
-        return None
 
 
 SCRIPT_SUFFIXES = (

@@ -42,3 +42,52 @@ def excerpt_at(data: bytes, offset: int, length: int, context: int = 60, limit: 
         end = newline
     snippet = data[start:end].decode("utf-8", "replace").strip()
     return sanitize(snippet, limit)
+
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_CLF_TIME = re.compile(r"(\d{1,2})/(\w{3})/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?: ([+-]\d{4}))?")
+
+
+def parse_log_time(value: bytes | str) -> float | None:
+    """Apache/nginx ``10/Oct/2024:13:55:36 +0000``, ISO 8601 or IIS ``2024-10-10 13:55:36``
+    as a POSIX timestamp; None when the text is none of these."""
+    import datetime as dt
+
+    text = (value.decode("ascii", "replace") if isinstance(value, bytes) else value).strip("[]")
+    m = _CLF_TIME.match(text)
+    try:
+        if m:
+            day, mon, year, hh, mm, ss, zone = m.groups()
+            tz = dt.UTC
+            if zone:
+                sign = 1 if zone[0] == "+" else -1
+                tz = dt.timezone(sign * dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[3:])))
+            stamp = dt.datetime(
+                int(year), _MONTHS[mon.lower()], int(day), int(hh), int(mm), int(ss), tzinfo=tz
+            )
+            return stamp.timestamp()
+        iso = dt.datetime.fromisoformat(text.replace(" ", "T", 1).replace("Z", "+00:00"))
+        if iso.tzinfo is None:
+            iso = iso.replace(tzinfo=dt.UTC)
+        return iso.timestamp()
+    except (ValueError, KeyError, OverflowError):
+        return None
+
+
+def iso_time(value: bytes | str) -> str:
+    """A log or event time as ISO 8601 UTC (``2026-11-18T10:00:00Z``), or "" if unparsable."""
+    import datetime as dt
+
+    stamp = parse_log_time(value)
+    if stamp is None:
+        return ""
+    try:
+        moment = dt.datetime.fromtimestamp(stamp, dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        return ""
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -56,9 +56,9 @@ def _json_for_script(data: Any) -> str:
 def _lane(kind: str) -> str:
     if kind in ("file", "drift", "file-event", "yara-match"):
         return "file change"
-    if kind in ("request", "log-line", "access-log"):
+    if kind in ("request", "first-request", "upload", "new-script", "log-line", "access-log"):
         return "request"
-    if kind in ("process", "process-event", "lineage", "connection"):
+    if kind in ("process", "process-event", "lineage", "connection", "event", "child-process"):
         return "process"
     return "other"
 

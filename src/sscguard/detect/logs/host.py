@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sscguard.detect.logs import checks
 from sscguard.extract.logs.events import WEB_USERS, HostEvent
 from sscguard.model import Confidence, Evidence, Finding, Location, Severity
-from sscguard.textutil import sanitize
+from sscguard.textutil import iso_time, sanitize
 
 SERVER_IMAGES = frozenset(
     {
@@ -213,7 +213,9 @@ def _loc(ev: HostEvent) -> Location:
 
 
 def _ev(kind: str, ev: HostEvent, excerpt: str, detail: str) -> Evidence:
-    return Evidence(kind, _loc(ev), sanitize(excerpt, 200), sanitize(detail, 300))
+    return Evidence(
+        kind, _loc(ev), sanitize(excerpt, 200), sanitize(detail, 300), iso_time(ev.time)
+    )
 
 
 @dataclass(slots=True)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_to_bytes
 
 from sscguard.model import Confidence, Evidence, Finding, Location, Severity
-from sscguard.textutil import sanitize
+from sscguard.textutil import iso_time, sanitize
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -708,6 +708,7 @@ def access_findings(report: AccessReport, locate: Callable[[int], Location]) -> 
                 sanitize(_show(cand.first_request, 300), 200),
                 f"first seen {_show(cand.first_time)} from {_show(cand.first_client)}; "
                 f"{cand.hits} request(s), {cand.success} successful, {cand.posts} POST",
+                iso_time(cand.first_time),
             )
         ]
         evidence += [
@@ -798,6 +799,7 @@ def access_findings(report: AccessReport, locate: Callable[[int], Location]) -> 
                         sanitize(_show(d.method + b" " + target, 300), 200),
                         f"status {d.status} from {sanitize(_show(d.client), 80)} at "
                         f"{sanitize(_show(d.time), 60)}",
+                        iso_time(d.time),
                     ),
                 ),
                 discriminator=_show(d.client) + _show(target),
