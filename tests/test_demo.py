@@ -1,30 +1,45 @@
-"""The demo lab: every planted shell is found and no benign file is."""
+"""The demo lab: a hunt finds every planted item and nothing in the benign parts."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
+from typing import Any
 
 from conftest import REPO
 from sscguard.config import ScanConfig
-from sscguard.rules.yara import RuleSet
-from sscguard.scan import scan
+from sscguard.hunt import HuntOptions, hunt
 
 
-def _build(out: Path) -> dict[str, list[str]]:
-    spec = importlib.util.spec_from_file_location("build_demo", REPO / "examples" / "build_demo.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.build(out)  # type: ignore[no-any-return]
+def _build(out: Path) -> dict[str, Any]:
+    sys.path.insert(0, str(REPO / "examples"))
+    try:
+        spec = importlib.util.spec_from_file_location(
+            "build_demo", REPO / "examples" / "build_demo.py"
+        )
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.build(out)  # type: ignore[no-any-return]
+    finally:
+        sys.path.remove(str(REPO / "examples"))
 
 
-def test_demo_finds_each_planted_shell_and_no_benign_file(tmp_path: Path, ruleset: RuleSet) -> None:
+def test_demo_hunt_finds_every_planted_item_and_no_benign_file(tmp_path: Path) -> None:
     manifest = _build(tmp_path)
     assert json.loads((tmp_path / "planted.json").read_text()) == manifest
-    doc = scan([str(tmp_path / "srv")], ScanConfig(jobs=1, progress=False), ruleset=ruleset)
-    flagged = {f.subject.path for f in doc.findings}
-    assert flagged == set(manifest["planted"])
-    assert not flagged & set(manifest["benign"])
-    assert not doc.skipped
+    options = HuntOptions(root=manifest["root"], sql_catalogs=(manifest["sql_catalog"],))
+    doc = hunt(options, ScanConfig(jobs=1, progress=False))
+    rules = {f.rule_id for f in doc.findings}
+    subjects = {f.subject.path for f in doc.findings}
+    assert set(manifest["expected_rules"]) <= rules
+    assert set(manifest["planted_shells"]) <= subjects
+    assert not subjects & set(manifest["benign_files"])
+    # every finding is explained and carries ATT&CK references and a fix
+    assert all(f.attack and f.why and f.remediation and f.evidence for f in doc.findings)
+    # the only part that cannot run on a folder is the live process check, and it says why
+    not_run = {s.source: s.reason for s in doc.skipped if s.code.value == "not-run"}
+    assert list(not_run) == ["part:processes"] and "live host" in not_run["part:processes"]
+    assert not doc.incomplete

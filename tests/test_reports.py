@@ -168,3 +168,14 @@ def test_table_respects_min_severity() -> None:
     text = _render("table", width=200, min_severity=Severity.MEDIUM)
     assert "SSC-003-031" not in text
     assert "SSC-003-001" in text
+
+
+def test_ecs_lines_carry_attack_and_file_fields() -> None:
+    lines = [json.loads(line) for line in _render("ecs", min_severity=Severity.MEDIUM).splitlines()]
+    assert len(lines) == 1  # the low finding is below the threshold
+    event = lines[0]
+    assert event["event"]["kind"] == "alert" and event["rule"]["id"] == "SSC-003-001"
+    assert event["threat"]["technique"]["id"] == ["T1505"]
+    assert event["threat"]["technique"]["subtechnique"]["id"] == ["T1505.003"]
+    assert event["file"]["path"] == EVIL_PATH and event["host"]["hostname"] == "web1"
+    assert event["sscguard"]["fingerprint"] == _doc().findings[0].fingerprint

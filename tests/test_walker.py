@@ -185,3 +185,34 @@ def test_every_file_is_scanned_or_skipped_end_to_end(
     assert by_name["locked.php"] == "unreadable"
     assert by_name["big.php"] == "too-large"
     assert incomplete  # unreadable and partly read files make the run incomplete
+
+
+def test_links_within_a_hunt_root_are_followed_like_a_web_server(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    root = tmp_path / "host"
+    web = root / "var" / "www" / "html"
+    web.mkdir(parents=True)
+    (root / "dev" / "shm").mkdir(parents=True)
+    (root / "srv" / "uploads").mkdir(parents=True)
+    (root / "dev" / "shm" / "evil.php").write_bytes(SHELL)
+    (root / "srv" / "uploads" / "x.php").write_bytes(SHELL)
+    (web / "index.php").symlink_to(root / "dev" / "shm" / "evil.php")
+    (web / "up").symlink_to(root / "srv" / "uploads")
+    (web / "everything").symlink_to(root)  # contains the scanned folder: never walked
+    cfg = ScanConfig(jobs=1, progress=False)
+
+    plain = scan([str(web)], cfg, ruleset=ruleset)
+    assert not plain.findings
+    assert {s.code for s in plain.skipped} == {SkipCode.SYMLINK_OUTSIDE_ROOT}
+
+    hunted = scan([str(web)], cfg, ruleset=ruleset, link_boundary=str(root))
+    flagged = {f.subject.path for f in hunted.findings}
+    assert flagged == {
+        str(root / "dev" / "shm" / "evil.php"),
+        str(root / "srv" / "uploads" / "x.php"),
+    }
+    reasons = {os.path.basename(s.source): s.reason for s in hunted.skipped}
+    assert "contains a scanned folder" in reasons["everything"]
+    assert "followed" in reasons["index.php"]
+    assert hunted.stats["files_scanned"] == 2

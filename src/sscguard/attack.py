@@ -113,9 +113,13 @@ RELATED_TECHNIQUES: dict[str, Technique] = {
             "T1059", "Command and Scripting Interpreter", "It runs shell or script commands."
         ),
         Technique("T1082", "System Information Discovery", "It gathers facts about the host."),
-        Technique("T1090", "Proxy", "It relays traffic into networks the attacker cannot reach."),
+        Technique(
+            "T1090",
+            "Proxy",
+            "It relays traffic into the network (a tunnel through the web server).",
+        ),
         Technique("T1105", "Ingress Tool Transfer", "It brings further files onto the host."),
-        Technique("T1572", "Protocol Tunneling", "It tunnels another protocol inside HTTP."),
+        Technique("T1572", "Protocol Tunneling", "It carries another protocol inside HTTP."),
         Technique("T1573", "Encrypted Channel", "Its traffic is encrypted to hide commands."),
         Technique(
             "T1620",

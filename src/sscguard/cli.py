@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from sscguard import __version__
 from sscguard.commands import registry
 from sscguard.commands.common import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
+from sscguard.config import FORMATS
 
 _SEVERITIES = ("info", "low", "medium", "high", "critical")
 
@@ -25,7 +26,7 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("output and run options")
     group.add_argument(
         "--format",
-        choices=("table", "json", "jsonl", "sarif"),
+        choices=FORMATS,
         default=argparse.SUPPRESS,
         help="report format (default: table)",
     )
@@ -40,6 +41,13 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--config", metavar="FILE", default=argparse.SUPPRESS, help="TOML configuration file"
+    )
+    group.add_argument(
+        "--suppress",
+        action="append",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="TOML file of [[suppress]] entries (repeatable)",
     )
     group.add_argument(
         "--no-progress",

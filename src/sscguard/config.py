@@ -18,8 +18,9 @@ from typing import Any
 
 from sscguard.errors import ConfigError
 from sscguard.model import Severity
+from sscguard.suppress import Suppression, load_file, parse_entries
 
-FORMATS = ("table", "json", "jsonl", "sarif")
+FORMATS = ("table", "json", "jsonl", "sarif", "html", "ecs")
 
 _SIZE_RE = re.compile(r"^\s*(\d+)\s*([kmgt]?)(i?b?)\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
@@ -57,6 +58,7 @@ class ScanConfig:
     rules: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     one_file_system: bool = False
+    suppressions: tuple[Suppression, ...] = ()
 
     def with_overrides(self, **overrides: Any) -> ScanConfig:
         """A copy with the given non-None values applied (validated)."""
@@ -143,9 +145,12 @@ def load_toml(path: str) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     values: dict[str, Any] = {}
     for section, table in data.items():
+        if section == "suppress":
+            values["suppressions"] = parse_entries(table, path)
+            continue
         keys = _TOML_KEYS.get(section)
         if keys is None or not isinstance(table, dict):
-            known = ", ".join(f"[{s}]" for s in _TOML_KEYS)
+            known = ", ".join([*(f"[{s}]" for s in _TOML_KEYS), "[[suppress]]"])
             raise ConfigError(f"{path}: unknown section [{section}] (known: {known})")
         for key, value in table.items():
             attr = keys.get(key)
@@ -169,14 +174,21 @@ def build_config(
     cli: Mapping[str, Any],
     config_file: str | None,
     environ: Mapping[str, str],
+    suppress_files: tuple[str, ...] = (),
 ) -> ScanConfig:
-    """Merge the layers. ``cli`` holds only the options the user actually gave."""
+    """Merge the layers. ``cli`` holds only the options the user actually gave.
+
+    Suppressions add up: those of the config file and of every ``--suppress FILE``.
+    """
     merged: dict[str, Any] = {}
     path = config_file or environ.get("SSCGUARD_CONFIG") or None
     if path:
         merged.update(load_toml(path))
     merged.update(load_env(environ))
     merged.update({k: v for k, v in cli.items() if v is not None})
+    extra = tuple(s for file in suppress_files for s in load_file(file))
+    if extra:
+        merged["suppressions"] = tuple(merged.get("suppressions", ())) + extra
     known = {f.name for f in fields(ScanConfig)}
     unknown = set(merged) - known
     if unknown:  # pragma: no cover - a programming error, not user input

@@ -102,12 +102,17 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """One piece of evidence: what kind, where, a short sanitized excerpt and a detail line."""
+    """One piece of evidence: what kind, where, a short sanitized excerpt and a detail line.
+
+    ``time`` (ISO 8601 UTC, optional) is when the evidence happened: a file's modification
+    time, a log line's timestamp, a process's start. Reports draw their timeline from it.
+    """
 
     kind: str
     location: Location
     excerpt: str = ""
     detail: str = ""
+    time: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +165,8 @@ class SkipCode(enum.Enum):
     OTHER_DEVICE = "other-device"
     ERROR = "error"  # analyser failed on this input
     UNSUPPORTED = "unsupported"
+    NOT_RUN = "not-run"  # a part of a hunt that did not apply (no baseline yet, not live, ...)
+    VANISHED = "vanished"  # a live object (process) went away while it was inspected
 
 
 #: Skip codes that mean part of the input could not be analysed (exit code 3).
@@ -189,6 +196,18 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True)
+class Suppressed:
+    """A finding muted by a suppression: still counted and shown, with the reason."""
+
+    fingerprint: str
+    rule_id: str
+    subject: str
+    severity: Severity
+    reason: str
+    expires: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ResultDocument:
     """The one contract between analysis and output."""
 
@@ -203,6 +222,7 @@ class ResultDocument:
     skipped: tuple[Skipped, ...]
     stats: Mapping[str, int | float] = field(default_factory=dict)
     schema_version: str = SCHEMA_VERSION
+    suppressed: tuple[Suppressed, ...] = ()
 
     @property
     def incomplete(self) -> bool:
@@ -228,6 +248,17 @@ class ResultDocument:
                 {"source": s.source, "code": s.code.value, "reason": s.reason} for s in self.skipped
             ],
             "stats": dict(self.stats),
+            "suppressed": [
+                {
+                    "fingerprint": s.fingerprint,
+                    "rule_id": s.rule_id,
+                    "subject": s.subject,
+                    "severity": s.severity.value,
+                    "reason": s.reason,
+                    "expires": s.expires,
+                }
+                for s in self.suppressed
+            ],
         }
 
     @classmethod
@@ -252,6 +283,17 @@ class ResultDocument:
                     for s in data["skipped"]
                 ),
                 stats={str(k): v for k, v in data.get("stats", {}).items()},
+                suppressed=tuple(
+                    Suppressed(
+                        str(s["fingerprint"]),
+                        str(s["rule_id"]),
+                        str(s["subject"]),
+                        Severity.parse(str(s["severity"])),
+                        str(s["reason"]),
+                        str(s.get("expires", "")),
+                    )
+                    for s in data.get("suppressed", ())
+                ),
             )
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"not an sscguard result document: missing or bad {exc}") from None
@@ -276,6 +318,18 @@ def _location_from_dict(data: Mapping[str, Any]) -> Location:
     return Location(str(data["path"]), opt("line"), opt("column"), opt("offset"))
 
 
+def _evidence_to_dict(e: Evidence) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "kind": e.kind,
+        "location": _location_to_dict(e.location),
+        "excerpt": e.excerpt,
+        "detail": e.detail,
+    }
+    if e.time:
+        out["time"] = e.time
+    return out
+
+
 def finding_to_dict(f: Finding) -> dict[str, Any]:
     return {
         "rule_id": f.rule_id,
@@ -293,15 +347,7 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
         ],
         "why": f.why,
         "remediation": f.remediation,
-        "evidence": [
-            {
-                "kind": e.kind,
-                "location": _location_to_dict(e.location),
-                "excerpt": e.excerpt,
-                "detail": e.detail,
-            }
-            for e in f.evidence
-        ],
+        "evidence": [_evidence_to_dict(e) for e in f.evidence],
         "tags": list(f.tags),
         "fingerprint": f.fingerprint,
     }
@@ -330,6 +376,7 @@ def finding_from_dict(data: Mapping[str, Any]) -> Finding:
                 _location_from_dict(e["location"]),
                 str(e.get("excerpt", "")),
                 str(e.get("detail", "")),
+                str(e.get("time", "")),
             )
             for e in data.get("evidence", ())
         ),

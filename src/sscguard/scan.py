@@ -81,11 +81,19 @@ def analyse_file(entry: FileEntry, matcher: Matcher, max_size: int) -> BatchResu
     if isinstance(content, Skipped):
         result.skipped.append(content)
         return result
-    return analyse_content(shown, content, matcher, result)
+    return analyse_content(shown, content, matcher, result, mtime_iso(entry.mtime_ns))
+
+
+def mtime_iso(mtime_ns: int) -> str:
+    try:
+        moment = datetime.fromtimestamp(mtime_ns / 1e9, UTC)
+    except (OverflowError, OSError, ValueError):  # attacker-set absurd timestamps
+        return ""
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def analyse_content(
-    shown: str, content: FileContent, matcher: Matcher, result: BatchResult
+    shown: str, content: FileContent, matcher: Matcher, result: BatchResult, mtime: str = ""
 ) -> BatchResult:
     result.files += 1
     result.size += len(content.data)
@@ -109,7 +117,9 @@ def analyse_content(
     except MatchError as exc:
         result.skipped.append(Skipped(shown, SkipCode.ERROR, str(exc)))
         return result
-    result.findings.extend(findings_for(shown, content.data, hits, content.truncated))
+    result.findings.extend(
+        findings_for(shown, content.data, hits, content.truncated, size=content.size, mtime=mtime)
+    )
     try:
         result.findings.extend(run_detectors(shown, content.data, hits, content.truncated))
     except Exception as exc:  # a code analyser bug must not lose the YARA findings
@@ -235,8 +245,13 @@ def scan(
     observer: Observer | None = None,
     ruleset: RuleSet | None = None,
     command: str = "scan",
+    link_boundary: str | None = None,
 ) -> ResultDocument:
-    """Scan files and folders for web shells and return the result document."""
+    """Scan files and folders for web shells and return the result document.
+
+    ``link_boundary`` (a hunt's root): links out of the scanned folders whose targets lie
+    inside it are followed, as the web server would follow them.
+    """
     observer = observer or _NullObserver()
     started = now_iso()
     clock = time.monotonic()
@@ -248,6 +263,7 @@ def scan(
             max_size=config.max_file_size,
             exclude=config.exclude,
             one_file_system=config.one_file_system,
+            link_boundary=link_boundary,
         )
     )
     skipped: list[Skipped] = list(ruleset.skipped)

@@ -23,6 +23,18 @@ class Command(Protocol):
 
 def registry() -> list[ModuleType]:
     """The subcommands in the order ``--help`` lists them. Add new commands here."""
-    from sscguard.commands import report, rules, scan
+    from sscguard.commands import (
+        audit,
+        hunt,
+        inventory,
+        processes,
+        quarantine,
+        report,
+        restore,
+        rules,
+        scan,
+        sql,
+        watch,
+    )
 
-    return [scan, report, rules]
+    return [hunt, scan, inventory, audit, sql, processes, watch, report, rules, quarantine, restore]

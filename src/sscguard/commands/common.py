@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -11,6 +12,8 @@ from typing import Any, TextIO
 
 from sscguard.config import ScanConfig, build_config
 from sscguard.model import ResultDocument, Severity
+
+log = logging.getLogger(__name__)
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -35,7 +38,8 @@ def config_from(args: argparse.Namespace, extra: dict[str, Any] | None = None) -
         "verbosity": getattr(args, "verbose", None),
         **(extra or {}),
     }
-    return build_config(cli, getattr(args, "config", None), os.environ)
+    suppress_files = tuple(getattr(args, "suppress", None) or ())
+    return build_config(cli, getattr(args, "config", None), os.environ, suppress_files)
 
 
 def show_progress(cfg: ScanConfig, args: argparse.Namespace) -> bool:
@@ -60,9 +64,15 @@ def exit_code(doc: ResultDocument, cfg: ScanConfig) -> int:
 
 
 def emit(doc: ResultDocument, cfg: ScanConfig) -> int:
-    """Render the document as configured and return the exit code it calls for."""
+    """Apply suppressions, render the document as configured, return the exit code."""
+    from sscguard import suppress
     from sscguard.report import RenderOptions, renderer
 
+    doc, expired = suppress.apply(doc, cfg.suppressions)
+    for entry in expired:
+        log.warning(
+            "suppression expired and no longer applies: %s (%s)", entry.source, entry.reason
+        )
     render = renderer(cfg.format)
     to_terminal = cfg.output in (None, "-") and sys.stdout.isatty()
     options = RenderOptions(

@@ -54,6 +54,14 @@ class WalkOptions:
     max_size: int = 32 << 20
     exclude: tuple[str, ...] = ()
     one_file_system: bool = False
+    # When set (a hunt's --root), a link whose target lies inside this boundary but outside
+    # the scanned folder is followed the way a web server would follow it: its target is
+    # walked as one more root. Targets that contain a scanned folder, or the boundary itself,
+    # are not walked (a link to "/" must not turn into a scan of the whole disk).
+    link_boundary: str | None = None
+
+
+MAX_LINKED_ROOTS = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,8 +169,40 @@ class Walker:
 
     def walk(self, roots: list[str]) -> Iterator[FileEntry | Skipped]:
         seen_files: set[tuple[int, int]] = set()
+        self._roots = [os.path.realpath(r) for r in roots]
+        self._linked: list[str] = []
         for root in roots:
             yield from self._walk_root(root, seen_files)
+        index = 0
+        while index < len(self._linked):  # targets of links followed within the boundary
+            yield from self._walk_root(self._linked[index], seen_files)
+            index += 1
+
+    def _follow(self, path: str, resolved: str) -> Skipped | None:
+        """Queue a link target inside the boundary; None when the link is not followed."""
+        boundary = self.options.link_boundary
+        if boundary is None or not _inside(resolved, os.path.realpath(boundary)):
+            return None
+        shown = display_path(path)
+        target = display_path(resolved)
+        if any(_inside(r, resolved) for r in self._roots) or resolved == "/":
+            return Skipped(
+                shown,
+                SkipCode.SYMLINK,
+                f"symbolic link to {target}, which contains a scanned folder; not followed",
+            )
+        if resolved not in self._linked and not any(_inside(resolved, r) for r in self._roots):
+            if len(self._linked) >= MAX_LINKED_ROOTS:
+                return Skipped(
+                    shown,
+                    SkipCode.TOO_DEEP,
+                    f"symbolic link to {target} not followed: more than "
+                    f"{MAX_LINKED_ROOTS} linked targets",
+                )
+            self._linked.append(resolved)
+        return Skipped(
+            shown, SkipCode.SYMLINK, f"symbolic link to {target}; followed, scanned at that path"
+        )
 
     # -- one root ----------------------------------------------------------------------
 
@@ -241,7 +281,11 @@ class Walker:
                     elif entered is not None:
                         stack.append(entered)
                 elif stat.S_ISLNK(mode):
-                    yield _symlink_skip(path, name, fd, root)
+                    skip = _symlink_skip(path, name, fd, root)
+                    if skip.code is SkipCode.SYMLINK_OUTSIDE_ROOT:
+                        followed = self._follow(path, os.path.realpath(path))
+                        skip = followed or skip
+                    yield skip
                 else:
                     yield Skipped(display_path(path), SkipCode.SPECIAL_FILE, _kind(mode))
         finally:

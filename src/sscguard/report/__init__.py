@@ -43,6 +43,14 @@ def renderer(name: str) -> Renderer:
         from sscguard.report.sarif import render_sarif
 
         return render_sarif
+    if name == "html":
+        from sscguard.report.html import render_html
+
+        return render_html
+    if name == "ecs":
+        from sscguard.report.ecs import render_ecs
+
+        return render_ecs
     if name == "table":
         from sscguard.report.table import render_table
 

@@ -39,6 +39,8 @@ def render_jsonl(doc: ResultDocument, out: TextIO, options: RenderOptions) -> No
             "reason": skip.reason,
         }
         out.write(_dump(line) + "\n")
+    for muted in doc.to_dict()["suppressed"]:
+        out.write(_dump({"type": "suppressed", **context, **muted}) + "\n")
     summary = {
         "type": "summary",
         **context,

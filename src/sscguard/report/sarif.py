@@ -170,7 +170,11 @@ def to_sarif(doc: ResultDocument) -> dict[str, Any]:
                     }
                 ],
                 "results": results,
-                "properties": {"stats": dict(doc.stats), "targets": list(doc.targets)},
+                "properties": {
+                    "stats": dict(doc.stats),
+                    "targets": list(doc.targets),
+                    "suppressed": doc.to_dict()["suppressed"],
+                },
             }
         ],
     }

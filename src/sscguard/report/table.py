@@ -66,6 +66,23 @@ def _findings_table(
     console.print(table)
 
 
+def _attack_summary(console: Console, findings: list[Finding]) -> None:
+    """Counts per ATT&CK (sub-)technique and per data component."""
+    techniques: Counter[str] = Counter()
+    components: Counter[str] = Counter()
+    for f in findings:
+        for t in dict.fromkeys(a.technique for a in f.attack):
+            techniques[t] += 1
+        for c in dict.fromkeys(a.data_component for a in f.attack):
+            components[c] += 1
+    line = Text("By technique: ", style="bold")
+    line.append(", ".join(f"{t} {n}" for t, n in sorted(techniques.items())))
+    console.print(line)
+    line = Text("By data component: ", style="bold")
+    line.append(", ".join(f"{c} {n}" for c, n in sorted(components.items())))
+    console.print(line)
+
+
 def render_table(doc: ResultDocument, out: TextIO, options: RenderOptions) -> None:
     console = Console(
         file=out,
@@ -79,6 +96,8 @@ def render_table(doc: ResultDocument, out: TextIO, options: RenderOptions) -> No
     findings = [f for f in doc.findings if f.severity >= options.min_severity]
     if findings:
         _findings_table(console, doc, findings, options)
+    if findings:
+        _attack_summary(console, findings)
     counts = Counter(f.severity for f in findings)
     summary = Text("Findings: ")
     if findings:
@@ -91,14 +110,32 @@ def render_table(doc: ResultDocument, out: TextIO, options: RenderOptions) -> No
         summary.append(f"({below} below the threshold not shown)", style="dim")
     console.print(summary)
     stats = doc.stats
-    console.print(
-        Text(
-            f"Scanned {stats.get('files_scanned', 0)} files "
-            f"({int(stats.get('bytes_scanned', 0)) / 1e6:.1f} MB) in "
-            f"{stats.get('duration_s', 0)} s with {stats.get('rules', 0)} rules",
-            style="dim",
+
+    def total(name: str) -> float:
+        return sum(v for k, v in stats.items() if k == name or k.endswith("." + name))
+
+    if total("files_scanned") or "files_scanned" in stats:
+        console.print(
+            Text(
+                f"Scanned {int(total('files_scanned'))} files "
+                f"({total('bytes_scanned') / 1e6:.1f} MB) in {stats.get('duration_s', 0)} s "
+                f"with {int(total('rules'))} rules",
+                style="dim",
+            )
         )
-    )
+    if doc.suppressed:
+        console.print(
+            Text(f"Suppressed {len(doc.suppressed)} (not counted for the exit code):", style="dim")
+        )
+        for muted in doc.suppressed[: None if options.verbose else SKIPPED_SHOWN]:
+            entry = Text("  ")
+            entry.append(f"{muted.rule_id} ", style="dim")
+            entry.append(sanitize(muted.subject, 160))
+            entry.append(" because ", style="dim")
+            entry.append(sanitize(muted.reason, 200))
+            if muted.expires:
+                entry.append(f" (until {muted.expires})", style="dim")
+            console.print(entry)
     if doc.skipped:
         by_code = Counter(s.code.value for s in doc.skipped)
         line = ", ".join(f"{n} {code}" for code, n in by_code.most_common())

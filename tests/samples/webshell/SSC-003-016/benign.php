@@ -1,5 +1,4 @@
 <?php
-// serves a thumbnail; the GIF89a bytes are data, not the file header
-header('Content-Type: image/gif');
-echo 'GIF89a';
-readfile($thumb);
+// Files manager module of the CMS
+$folder = $_GET['folder'] ?? '/';
+echo 'Files manager';

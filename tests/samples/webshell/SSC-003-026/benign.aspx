@@ -1,6 +1,3 @@
 <%@ Page Language="C#" %>
-<%
-// open the help PDF for the logged-in user
-string page = Server.HtmlEncode(Request.QueryString["page"]);
-Response.Redirect("help.aspx?page=" + page);
-%>
+<asp:Repeater runat="server" ID="r"><ItemTemplate><%# Eval("Title") %></ItemTemplate></asp:Repeater>
+<% string q = Request.QueryString["q"]; %>

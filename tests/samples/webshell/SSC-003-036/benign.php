@@ -1,4 +1,3 @@
 <?php
-// installer requirements check
-echo php_uname();
-echo is_readable('/etc/passwd') ? 'warning: world-readable' : 'ok';
+file_put_contents($cache, base64_decode($response['body']));
+$img = base64_decode('R0lGODlhAQABAAAAACw=');

@@ -1,6 +1,6 @@
 <%@ Page Language="C#" %>
 <%
-// shows version info only
-string v = typeof(Page).Assembly.GetName().Version.ToString();
+// DBA health page: lists configuration, read-only
+var c = new System.Data.SqlClient.SqlCommand("SELECT name, value_in_use FROM sys.configurations", conn);
 string tab = Request.QueryString["tab"];
 %>

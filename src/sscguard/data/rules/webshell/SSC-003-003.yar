@@ -12,7 +12,7 @@ rule SSC_003_003
         why = "Using a request parameter as the name of the function to call lets the client pick system, assert or any other function, a common compact web-shell idiom."
         remediation = "Take the file offline or isolate the host, compare it with a known-good copy of the application, and check web-server access logs for requests to it; remove it and rotate credentials reachable from the web server."
     strings:
-        $a = /\$_(GET|POST|REQUEST|COOKIE)\s*\[[^\]\n]{1,40}\]\s*\}?\s*\(/
+        $a = /\$_(GET|POST|REQUEST|COOKIE)\s*\[[^\]\n]{1,40}\]\}?\(/
         $s = /\$_SERVER\s*\[[^\]\n]{1,40}\]\}?\(/
         $b = /\$HTTP_(GET|POST|COOKIE)_VARS\s*\[[^\]\n]{1,40}\]\s*\(/
     condition:

@@ -2,37 +2,24 @@ rule SSC_003_015
 {
     meta:
         id = "SSC-003-015"
-        title = "Reverse shell: network socket wired to an interactive shell"
-        technique = "T1505.003,T1059"
+        title = "PHP writes request-controlled content or uploads to request-chosen paths"
+        technique = "T1505.003,T1105"
         data_component = "DS0022 File Creation"
         mitigations = "M1047,M1042,M1026"
-        severity = "high"
-        confidence = "high"
-        language = "any"
-        why = "Code that opens an outbound socket and attaches /bin/sh -i or cmd.exe to it gives an attacker an interactive shell that bypasses the web request path."
+        severity = "medium"
+        confidence = "low"
+        language = "php"
+        why = "Saving request text or an uploaded file under a name or path the client chooses lets an attacker plant new PHP files; small droppers and uploader shells do exactly this."
         remediation = "Take the file offline or isolate the host, compare it with a known-good copy of the application, and check web-server access logs for requests to it; remove it and rotate credentials reachable from the web server."
     strings:
-        $shi = /\/bin\/(ba|z|da)?sh['\"]?\s*,?\s*['\"]?-i/
-        $sh1 = "/bin/sh"
-        $sh2 = "/bin/bash"
-        $sh3 = "cmd.exe" nocase
-        $so1 = "fsockopen" nocase
-        $so2 = "socket_create" nocase
-        $so3 = "stream_socket_client" nocase
-        $so4 = /new\s+Socket\s*\(/
-        $so5 = "TcpClient" nocase
-        $so6 = "socket.socket"
-        $so7 = "IO::Socket"
-        $so8 = /socket\s*\(\s*(AF_INET|PF_INET|2)\s*,/
-        $pr1 = /(proc_open|popen|shell_exec|passthru|system)\s*\(/
-        $pr2 = /(ProcessBuilder|getRuntime\s*\(\s*\))/
-        $tcp = /\/dev\/tcp\/[0-9a-zA-Z.\-]{1,60}\/[0-9]{1,5}/
-        $nc = /\b(nc|ncat|netcat)(\.exe)?\s+(-[a-z]{1,3}\s+){0,3}-e\s+(\/bin\/(ba)?sh|cmd(\.exe)?)/
-        $pr3 = "ProcessStartInfo"
-        $pr4 = "dup2"
-        $pr5 = /exec\s*\(\s*['\"]\/bin\//
-        $io = /(getInputStream|getOutputStream|StandardInput|RedirectStandard|STDIN|STDOUT)/ nocase
-        $fd = /array\s*\(\s*0\s*=>\s*\$\w{1,20}\s*,\s*1\s*=>\s*\$\w{1,20}/
+        $k1_mv = /(move_uploaded_file|copy)\s*\(\s*\$(_FILES|HTTP_POST_FILES)\s*\[[^\]\n]{1,30}\]\s*\[\s*['\"]tmp_name['\"]\s*\]\s*,\s*[^;\n]{0,80}(\$_FILES\s*\[[^\]\n]{1,30}\]\s*\[\s*['\"]name['\"]|\$_(GET|POST|REQUEST)\s*\[)/ nocase
+        $k1_form = "multipart/form-data" nocase
+        $k1_sane = /(basename|pathinfo|uniqid|random_bytes|md5|sha1|preg_match|in_array)\s*\(/ nocase
+        $k1_php = /(move_uploaded_file|copy)\s*\([^;\n]{0,80},\s*['\"][^'\"\n$]{0,40}\.(php\d?|phtml|asp|aspx|jsp)['\"]\s*\)/ nocase
+        $k2_fp = /file_put_contents\s*\(\s*[^;\n]{0,80},\s*(['\"][^'\"\n]{0,20}['\"]\s*\.\s*)?(@?\w{1,24}\s*\(\s*){0,3}@?['\"]?\{?(\$_(GET|POST|REQUEST|COOKIE|FILES)\b|\$_SERVER\s*\[\s*['\"]HTTP_|\$HTTP_(GET|POST|COOKIE)_VARS|\$HTTP_RAW_POST_DATA|getallheaders\s*\(|apache_request_headers\s*\(|php:\/\/input)/ nocase
+        $k2_fw = /fwrite\s*\(\s*\$\w{1,20}\s*,\s*(['\"][^'\"\n]{0,20}['\"]\s*\.\s*)?(@?\w{1,24}\s*\(\s*){0,3}@?['\"]?\{?(\$_(GET|POST|REQUEST|COOKIE|FILES)\b|\$_SERVER\s*\[\s*['\"]HTTP_|\$HTTP_(GET|POST|COOKIE)_VARS|\$HTTP_RAW_POST_DATA|getallheaders\s*\(|apache_request_headers\s*\(|php:\/\/input)/ nocase
+        $k2_fn = /(fopen|file_put_contents)\s*\(\s*(['\"][^'\"\n]{0,20}['\"]\s*\.\s*)?(@?\w{1,24}\s*\(\s*){0,3}@?['\"]?\{?(\$_(GET|POST|REQUEST|COOKIE|FILES)\b|\$_SERVER\s*\[\s*['\"]HTTP_|\$HTTP_(GET|POST|COOKIE)_VARS|\$HTTP_RAW_POST_DATA|getallheaders\s*\(|apache_request_headers\s*\(|php:\/\/input)/ nocase
     condition:
-        ((any of ($so*) and (($shi and any of ($pr*)) or (any of ($sh*) and any of ($pr*) and ($io or $fd)))) or (($tcp or $nc) and any of ($pr*))) and filesize < 5MB
+        ((($k1_mv and $k1_form and not $k1_sane) or $k1_php) and filesize < 6KB)
+        or (($k2_fp or $k2_fw) and $k2_fn and filesize < 5MB)
 }

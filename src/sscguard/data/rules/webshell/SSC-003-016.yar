@@ -2,20 +2,40 @@ rule SSC_003_016
 {
     meta:
         id = "SSC-003-016"
-        title = "Image header followed by PHP code with a sink (polyglot)"
-        technique = "T1505.003,T1036"
+        title = "Known web-shell family name inside server-side code"
+        technique = "T1505.003"
         data_component = "DS0022 File Creation"
         mitigations = "M1047,M1042,M1026"
         severity = "high"
-        confidence = "high"
-        language = "php"
-        why = "An image header glued in front of PHP code is used to slip a shell through upload filters that only check magic bytes; real images do not contain PHP sinks."
+        confidence = "medium"
+        language = "any"
+        why = "The file carries the name or banner of a public web-shell family (c99, r57, WSO/FilesMan, b374k, JspSpy, ASPXSpy and others) alongside server-side request handling."
         remediation = "Take the file offline or isolate the host, compare it with a known-good copy of the application, and check web-server access logs for requests to it; remove it and rotate credentials reachable from the web server."
     strings:
-        $php = "<?php" nocase
-        $php2 = "<?="
-        $sink = /(^|[^\w>:$])(eval|assert|system|passthru|shell_exec|exec|popen|proc_open|include|require|create_function|preg_replace|move_uploaded_file|file_put_contents|fwrite)\s*\(/ nocase
-        $src = /(\$_(GET|POST|REQUEST|COOKIE|FILES)\b|\$_SERVER\s*\[\s*['\"]HTTP_|\$HTTP_(GET|POST|COOKIE)_VARS|\$HTTP_RAW_POST_DATA|getallheaders\s*\(|apache_request_headers\s*\(|php:\/\/input)/ nocase
+        $m0 = "c99shell" nocase
+        $m1 = "r57shell" nocase
+        $m2 = "FilesMan"
+        $m3 = "b374k" nocase
+        $m4 = "IndoXploit" nocase
+        $m5 = "JspSpy" nocase
+        $m6 = "ASPXSpy" nocase
+        $m7 = "phpspy" nocase
+        $m8 = "Safe0ver" nocase
+        $m9 = /WSO [0-9]\.[0-9]/
+        $m10 = "MyShell" nocase
+        $m11 = "Sh3ll" nocase
+        $m12 = "SimAttacker" nocase
+        $m13 = "c100 shell" nocase
+        $m14 = "Locus7s" nocase
+        $m15 = "PHPJackal" nocase
+        $m16 = "NIX REMOTE WEB" nocase
+        $m17 = "Antichat" nocase
+        $m18 = "Dive Shell" nocase
+        $m19 = "AK-74 Security" nocase
+        $m20 = "ZehirIV" nocase
+        $m21 = "zehirhacker" nocase
+        $m22 = "BloodSecurity" nocase
+        $req = /(\$_(GET|POST|REQUEST|COOKIE|SERVER)|request\s*\.\s*getParameter|Request\s*[\.\(\[])/
     condition:
-        (uint32be(0) == 0x47494638 or uint16be(0) == 0xFFD8 or uint32be(0) == 0x89504E47 or uint16be(0) == 0x424D) and ($php or $php2) and ($sink or $src) and filesize < 10MB
+        any of ($m*) and $req and filesize < 5MB
 }

@@ -2,46 +2,22 @@ rule SSC_003_018
 {
     meta:
         id = "SSC-003-018"
-        title = "Known web-shell family name inside server-side code"
-        technique = "T1505.003"
+        title = "JSP defines a class from request bytes (encrypted in-memory shell)"
+        technique = "T1505.003,T1620,T1573"
         data_component = "DS0022 File Creation"
         mitigations = "M1047,M1042,M1026"
-        severity = "high"
-        confidence = "medium"
-        language = "any"
-        why = "The file carries the name or banner of a public web-shell family (c99, r57, WSO/FilesMan, b374k, JspSpy, ASPXSpy and others) alongside server-side request handling."
+        severity = "critical"
+        confidence = "high"
+        language = "jsp"
+        why = "Decoding or decrypting request data and loading it as a Java class with defineClass runs attacker-supplied bytecode in memory, the design of Behinder/Godzilla-style JSP shells."
         remediation = "Take the file offline or isolate the host, compare it with a known-good copy of the application, and check web-server access logs for requests to it; remove it and rotate credentials reachable from the web server."
     strings:
-        $m0 = "c99shell" nocase
-        $m1 = "r57shell" nocase
-        $m2 = "FilesMan"
-        $m3 = "b374k" nocase
-        $m4 = "IndoXploit" nocase
-        $m5 = "JspSpy" nocase
-        $m6 = "ASPXSpy" nocase
-        $m7 = "phpspy" nocase
-        $m8 = "Safe0ver" nocase
-        $m9 = /WSO [0-9]\.[0-9]/
-        $m10 = "MyShell" nocase
-        $m11 = "Sh3ll" nocase
-        $m12 = "SimAttacker" nocase
-        $m13 = "c100 shell" nocase
-        $m14 = "Locus7s" nocase
-        $m15 = "PHPJackal" nocase
-        $m16 = "NIX REMOTE WEB" nocase
-        $m17 = "Antichat" nocase
-        $m18 = "Ajan " nocase
-        $m19 = "kacak" nocase
-        $m20 = "Dive Shell" nocase
-        $m21 = "AK-74 Security" nocase
-        $m22 = "Zehir" nocase
-        $m23 = "KAdot" nocase
-        $m24 = "r00t" nocase
-        $m25 = "hacked by" nocase
-        $m26 = "Uploader By" nocase
-        $m27 = "BloodSecurity" nocase
-        $m28 = "Cyb3r" nocase
-        $req = /(\$_(GET|POST|REQUEST|COOKIE|SERVER)|request\s*\.\s*getParameter|Request\s*[\.\(\[])/
+        $dc = "defineClass"
+        $req = /(request|getRequest\s*\(\s*\))\s*\.\s*(getParameter|getParameterValues|getParameterMap|getHeader|getHeaders|getInputStream|getReader|getQueryString|getCookies|getPart)\s*\(/
+        $cip = /Cipher\s*\.\s*getInstance\s*\(/
+        $b64 = /(BASE64Decoder|Base64\s*\.\s*getDecoder|decodeBuffer|Base64\s*\.\s*decode|parseBase64Binary)/
+        $cl = /(ClassLoader|getClassLoader)/
+        $pc = "pageContext"
     condition:
-        any of ($m*) and $req and filesize < 5MB
+        $dc and $req and ($cip or $b64) and ($cl or $pc) and filesize < 2MB
 }

@@ -2,19 +2,21 @@ rule SSC_003_022
 {
     meta:
         id = "SSC-003-022"
-        title = "JSP writes request-supplied content to a file"
-        technique = "T1505.003,T1105"
+        title = "ASP WScript.Shell command execution with Request input"
+        technique = "T1505.003,T1059"
         data_component = "DS0022 File Creation"
         mitigations = "M1047,M1042,M1026"
-        severity = "medium"
-        confidence = "medium"
-        language = "jsp"
-        why = "A JSP that writes a request parameter's text into a file whose name also comes from the request is a dropper used to plant further shells."
+        severity = "high"
+        confidence = "high"
+        language = "asp"
+        why = "Creating WScript.Shell or Shell.Application and calling Exec/Run/ShellExecute in a page that reads Request values gives remote command execution."
         remediation = "Take the file offline or isolate the host, compare it with a known-good copy of the application, and check web-server access logs for requests to it; remove it and rotate credentials reachable from the web server."
     strings:
-        $w1 = /new\s+(FileOutputStream|FileWriter|PrintWriter|RandomAccessFile|File)\s*\(\s*[^;\n]{0,120}request\s*\.\s*getParameter\s*\(/
-        $w2 = /\.write\s*\(\s*request\s*\.\s*getParameter\s*\([^;\n]{1,60}\)\s*(\.getBytes\s*\(\s*\))?/
-        $w3 = /(FileOutputStream|FileWriter|Files\s*\.\s*write)/
+        $ws = "WScript.Shell" nocase
+        $sa = "Shell.Application" nocase
+        $ws2 = /wscript\s*\.\s*shell/ nocase
+        $run = /\.\s*(exec|run|shellexecute)\s*\(?/ nocase
+        $req = /request\s*(\.\s*(form|querystring|item|cookies))?\s*[\(\[]/ nocase
     condition:
-        (($w1 and ($w2 or $w3)) or ($w2 and $w3)) and filesize < 2MB
+        ($ws or $sa or $ws2) and $run and $req and filesize < 5MB
 }

@@ -2,22 +2,25 @@ rule SSC_003_028
 {
     meta:
         id = "SSC-003-028"
-        title = "ASP.NET JScript eval of Request data"
+        title = "Web page with a command form, preformatted output and a command sink"
         technique = "T1505.003"
         data_component = "DS0022 File Creation"
         mitigations = "M1047,M1042,M1026"
-        severity = "high"
-        confidence = "high"
-        language = "aspx"
-        why = "JScript.NET eval of Request values (often with the \"unsafe\" flag) executes arbitrary .NET code sent by the client, the China Chopper style ASPX one-liner."
+        severity = "medium"
+        confidence = "medium"
+        language = "any"
+        why = "A form field named cmd/command, output printed in <pre> and a process-execution call in the same server-side file are the user interface of a command web shell."
         remediation = "Take the file offline or isolate the host, compare it with a known-good copy of the application, and check web-server access logs for requests to it; remove it and rotate credentials reachable from the web server."
     strings:
-        $a = /(^|[^\w.])eval\s*\(\s*(\w{1,30}\s*\(\s*){0,2}Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*\[/ nocase
-        $b = /eval\s*\([^;\n]{0,120},\s*['\"]unsafe['\"]\s*\)/ nocase
-        $js = /(<%@\s*Page\s+Language\s*=\s*['\"]?\s*Jscript|language\s*=\s*['\"]?JScript['\"]?\s*runat|runat\s*=\s*['\"]?server['\"]?\s*language\s*=\s*['\"]?JScript)/ nocase
-        $ev = /eval\s*\(/ nocase
-        $ev2 = /eval\s*\(\s*\w{1,20}\s*,\s*\w{1,20}\s*\)/
-        $in = /(Request|FromBase64String)/
+        $f = /name\s*=\s*\\?['\"]?(cmd|command|cmdline|execute|exec|c|shell)\\?['\"]?[\s>\/]/ nocase
+        $pre = "<pre" nocase
+        $tx = "<textarea" nocase
+        $s1 = /(^|[^\w>:$])(system|passthru|shell_exec|exec|popen|proc_open)\s*\(/ nocase
+        $s2 = /getRuntime\s*\(\s*\)\s*\.\s*exec/
+        $s3 = "ProcessStartInfo"
+        $s4 = /Process\s*\.\s*Start\s*\(/
+        $s5 = "WScript.Shell" nocase
+        $s6 = /new\s+ProcessBuilder/
     condition:
-        ($a or $b or ($js and (($ev and $in) or $ev2))) and filesize < 5MB
+        $f and ($pre or $tx) and any of ($s*) and filesize < 5MB
 }

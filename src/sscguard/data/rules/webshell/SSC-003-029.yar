@@ -2,20 +2,22 @@ rule SSC_003_029
 {
     meta:
         id = "SSC-003-029"
-        title = "ASP/ASP.NET upload with client-chosen path plus command execution"
-        technique = "T1505.003,T1105"
+        title = "Adminer-like single-file database administration tool"
+        technique = "T1505.003"
         data_component = "DS0022 File Creation"
-        mitigations = "M1047,M1042,M1026"
-        severity = "medium"
+        mitigations = "M1042,M1047"
+        severity = "low"
         confidence = "medium"
-        language = "aspx"
-        why = "A page that saves an uploaded file to a request-supplied path and can also start processes combines a dropper with a command shell."
+        language = "php"
+        why = "A single-file database manager is legitimate software but is also dropped by attackers to browse and dump databases; confirm it was installed on purpose."
         remediation = "Take the file offline or isolate the host, compare it with a known-good copy of the application, and check web-server access logs for requests to it; remove it and rotate credentials reachable from the web server."
     strings:
-        $sa = /\.SaveAs\s*\(\s*[^;\n]{0,80}Request/
-        $sa2 = /\.SaveAs\s*\(/
-        $ex = /(Process\s*\.\s*Start|ProcessStartInfo|WScript\.Shell|cmd\.exe)/ nocase
-        $req = /Request\s*(\.\s*(Form|QueryString|Params|Item|Files))?\s*[\[\(]/
+        $ad = /\bAdminer\b/
+        $dr1 = "mysqli" nocase
+        $dr2 = "pg_connect"
+        $dr3 = "sqlite" nocase
+        $dr4 = "oci_connect"
+        $sql = "information_schema" nocase
     condition:
-        ($sa or ($sa2 and $req)) and $ex and filesize < 5MB
+        $ad and 2 of ($dr*) and $sql and filesize > 50KB
 }

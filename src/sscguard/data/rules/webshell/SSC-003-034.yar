@@ -2,21 +2,23 @@ rule SSC_003_034
 {
     meta:
         id = "SSC-003-034"
-        title = "JSP reflective lookup of process-execution classes"
-        technique = "T1505.003,T1027"
+        title = "PHP fetches remote code and evaluates or includes it"
+        technique = "T1505.003,T1105"
         data_component = "DS0022 File Creation"
         mitigations = "M1047,M1042,M1026"
         severity = "high"
-        confidence = "medium"
-        language = "jsp"
-        why = "Reaching java.lang.Runtime, ProcessBuilder or ProcessImpl through Class.forName/reflection in a page that reads request input is how JSP shells hide command execution from simple scanners."
+        confidence = "high"
+        language = "php"
+        why = "Downloading text from a URL and passing it to eval, or including a remote URL, lets whoever controls that URL run code on the server at will; loaders of this kind are common backdoors."
         remediation = "Take the file offline or isolate the host, compare it with a known-good copy of the application, and check web-server access logs for requests to it; remove it and rotate credentials reachable from the web server."
     strings:
-        $fn = /forName\s*\(\s*['\"]java\.lang\.(Runtime|ProcessBuilder|ProcessImpl|UNIXProcess)/
-        $sp = /['\"]java\.l['\"]?\s*\+\s*['\"]ang|['\"]Run['\"]\s*\+\s*['\"]time|['\"]ex['\"]\s*\+\s*['\"]ec['\"]/
-        $gm = /getMethod\s*\(\s*['\"](exec|start|getRuntime)['\"]/
-        $gdm = /getDeclaredMethod\s*\(\s*['\"](exec|start|forkAndExec|getRuntime)['\"]/
-        $req = /request\s*\.\s*(getParameter|getParameterValues|getParameterMap|getHeader|getHeaders|getInputStream|getReader|getQueryString|getCookies|getPart)\s*\(/
+        $fetch = /(file_get_contents|file)\s*\(\s*['\"]https?:\/\/[^;]{0,200};[^\x00]{0,300}(eval|create_function)\s*\(/
+        $ev = /(^|[^\w>:$])(eval|create_function)\s*\(/ nocase
+        $ri = /(include|require)(_once)?\s*\(?\s*['\"](https?|ftp):\/\//
+        $self = /unlink\s*\(\s*(__FILE__|\$_SERVER\s*\[\s*['\"]SCRIPT_FILENAME)/
+        $doc = /\$_SERVER\s*\[\s*['\"]DOCUMENT_ROOT['\"]\s*\]\s*\.\s*['\"][^'\"\n]{0,80}\.(php\d?|phtml)['\"]/
+        $wr = /(fwrite|fputs|file_put_contents)\s*\(/
+        $get = /(curl_exec\s*\(|(file_get_contents|fopen|file|http_get)\s*\(\s*['\"]https?:\/\/)/
     condition:
-        ($fn or $sp or $gm or $gdm) and $req and filesize < 2MB
+        ($fetch or ($self and $ev and filesize < 20KB) or $ri or ($doc and $wr and $get)) and filesize < 200KB
 }

@@ -2,41 +2,18 @@ rule SSC_003_036
 {
     meta:
         id = "SSC-003-036"
-        title = "Pre-set host reconnaissance command list"
-        technique = "T1505.003,T1082"
+        title = "PHP writes base64-encoded PHP code to disk"
+        technique = "T1505.003,T1105"
         data_component = "DS0022 File Creation"
         mitigations = "M1047,M1042,M1026"
         severity = "high"
         confidence = "medium"
-        language = "any"
-        why = "A server-side file carrying a menu of reconnaissance commands (cat /etc/passwd, find suid files, netstat, net user, ...) is a web-shell control panel."
+        language = "php"
+        why = "Decoding a literal that is base64 of '<?php' and writing it with fwrite/file_put_contents drops a new PHP file, the behaviour of droppers and self-reinstalling backdoors."
         remediation = "Take the file offline or isolate the host, compare it with a known-good copy of the application, and check web-server access logs for requests to it; remove it and rotate credentials reachable from the web server."
     strings:
-        $r0 = "cat /etc/passwd"
-        $r1 = "netstat -an"
-        $r2 = /find \/ -type f -perm -0?4000/
-        $r3 = "uname -a"
-        $r4 = "cat /proc/version"
-        $r5 = "/etc/shadow"
-        $r6 = "ps aux"
-        $r7 = "ps -aux"
-        $r8 = "cat /etc/issue"
-        $r9 = "locate config"
-        $r10 = "ipconfig /all" nocase
-        $r11 = "net user" nocase
-        $r12 = "tasklist" nocase
-        $r13 = "systeminfo" nocase
-        $r14 = "ls -la"
-        $r15 = "id;"
-        $r16 = "/etc/httpd"
-        $r17 = "find / -name"
-        $r18 = "which wget"
-        $r19 = "net localgroup" nocase
-        $r20 = "whoami"
-        $r21 = "lsattr"
-        $r22 = "/var/cpanel"
-        $r23 = "bash_history"
-        $srv = /(<\?|<%|\$_(GET|POST|REQUEST)|request\.getParameter|Request\s*[\.\(\[])/
+        $b = /base64_decode\s*\(\s*['\"](PD9waHA|PD9QSFA|PD89|PD8g|PD8K|PD8N)/
+        $w = /(fwrite|fputs|file_put_contents)\s*\(/ nocase
     condition:
-        $srv and 4 of ($r*) and filesize < 5MB
+        $b and $w and filesize < 5MB
 }

@@ -2,20 +2,21 @@ rule SSC_003_037
 {
     meta:
         id = "SSC-003-037"
-        title = "PHP command function fed by a request-derived variable in a shell-style page"
-        technique = "T1505.003"
+        title = "HTTP-to-TCP tunnel endpoint (reGeorg-style)"
+        technique = "T1505.003,T1090,T1572"
         data_component = "DS0022 File Creation"
         mitigations = "M1047,M1042,M1026"
-        severity = "medium"
+        severity = "high"
         confidence = "medium"
-        language = "php"
-        why = "A command-execution call whose argument is a variable, next to request reads and a 2>&1 stderr merge or a cd-and-run idiom, is how interactive PHP shells run typed commands."
+        language = "any"
+        why = "A server-side page that accepts CONNECT/READ/FORWARD/DISCONNECT commands and relays them over sockets turns the web server into a SOCKS pivot into the internal network."
         remediation = "Take the file offline or isolate the host, compare it with a known-good copy of the application, and check web-server access logs for requests to it; remove it and rotate credentials reachable from the web server."
     strings:
-        $sink = /(^|[^\w>:$])(system|passthru|shell_exec|exec|popen|proc_open)\s*\(\s*@?\$\w/ nocase
-        $merge = /2>&1|2&gt;&amp;1/
-        $cd = /['\"]cd\s+['\"]?\s*\./
-        $src = /(\$_(GET|POST|REQUEST|COOKIE|FILES)\b|\$_SERVER\s*\[\s*['\"]HTTP_|\$HTTP_(GET|POST|COOKIE)_VARS|\$HTTP_RAW_POST_DATA|getallheaders\s*\(|apache_request_headers\s*\(|php:\/\/input)/ nocase
+        $c1 = /['\"]CONNECT['\"]/
+        $c2 = /['\"]DISCONNECT['\"]/
+        $c3 = /['\"]FORWARD['\"]/
+        $c4 = /['\"]READ['\"]/
+        $so = /(SocketChannel|new\s+Socket\s*\(|fsockopen|socket_create|stream_socket_client|System\.Net\.Sockets|\bSocket\s*\(|Winsock)/
     condition:
-        $sink and $src and ($merge or $cd) and filesize < 5MB
+        $so and $c1 and $c2 and $c3 and $c4 and filesize < 2MB
 }

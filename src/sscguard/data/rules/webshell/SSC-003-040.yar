@@ -2,20 +2,18 @@ rule SSC_003_040
 {
     meta:
         id = "SSC-003-040"
-        title = "JSP/JSPX dropper writing Base64 request data to disk"
-        technique = "T1505.003,T1105"
+        title = "ColdFusion cfexecute driven by form or URL input"
+        technique = "T1505.003,T1059"
         data_component = "DS0022 File Creation"
         mitigations = "M1047,M1042,M1026"
         severity = "high"
-        confidence = "medium"
-        language = "jsp"
-        why = "Decoding Base64 from a request parameter and writing the bytes to a path from the request is a JSP uploader used to plant further shells."
+        confidence = "high"
+        language = "any"
+        why = "A ColdFusion page whose <cfexecute> runs a command taken from FORM or URL scope is a CFML command shell."
         remediation = "Take the file offline or isolate the host, compare it with a known-good copy of the application, and check web-server access logs for requests to it; remove it and rotate credentials reachable from the web server."
     strings:
-        $b64 = /(BASE64Decoder|Base64\s*\.\s*getDecoder|decodeBuffer|Base64\s*\.\s*decodeBase64|parseBase64Binary)/
-        $fos = /new\s+FileOutputStream\s*\(/
-        $rp = /getRealPath\s*\(|request\s*\.\s*getParameter/
-        $decreq = /(decodeBuffer|decode|decodeBase64|parseBase64Binary)\s*\(\s*request\s*\.\s*getParameter/
+        $ex = /<cfexecute\b[^>]{0,200}#/ nocase
+        $isdef = /isdefined\s*\(\s*['\"](form|url)\./ nocase
     condition:
-        $b64 and $fos and $rp and $decreq and filesize < 2MB
+        $ex and $isdef and filesize < 2MB
 }

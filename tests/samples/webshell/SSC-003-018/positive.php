@@ -1,4 +1,0 @@
-<?php
-// FilesMan panel
-$a = $_POST['a'] ?? 'FilesMan';
-echo 'WSO 2.5';

