@@ -8,6 +8,7 @@ atom (eval, system, a call through a variable ...) and a source or decoder atom.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +18,15 @@ from sscguard.detect.webshell import scoring
 from sscguard.detect.webshell.flow import Analysis, Budget, FlowPath, SinkKind
 from sscguard.detect.webshell.stats import Stats, measure
 from sscguard.extract.filetype import extension
-from sscguard.model import AttackRef, Evidence, Finding, Location, Severity, make_fingerprint
+from sscguard.model import (
+    AttackRef,
+    Confidence,
+    Evidence,
+    Finding,
+    Location,
+    Severity,
+    make_fingerprint,
+)
 from sscguard.rules.yara import RuleHit
 from sscguard.textutil import sanitize
 
@@ -253,8 +262,7 @@ def analysis_findings(
     if not (
         analysis.paths
         or analysis.layers
-        or (analysis.sinks or analysis.dynamic_calls)
-        and ctx.maybe_packed()
+        or ((analysis.sinks or analysis.dynamic_calls) and ctx.maybe_packed())
     ):
         return []
     sctx = ctx.scoring_context(dual_use)
@@ -340,6 +348,32 @@ def _worth_parsing(ctx: FileContext) -> bool:
     return not flagged or len(ctx.data) < EXPLAIN_FLAGGED_BELOW
 
 
+_DUAL_USE_FEATURES = (
+    rb"move_uploaded_file", rb"ZipArchive|gzopen|PharData", rb"\bchmod\s*\(", rb"\brename\s*\(",
+    rb"\bunlink\s*\(", rb"\bmkdir\s*\(", rb"mysqli?_connect|new\s+PDO|pg_connect",
+    rb"<textarea", rb"\bscandir\s*\(|\bopendir\s*\(",
+)  # fmt: skip
+_DUAL_USE_AUTH = re.compile(
+    rb"password_verify|password_hash|\$_SESSION\s*\[[^\]]*(logged|auth|user)"
+)
+_DUAL_USE_IDENTITY = re.compile(
+    rb"(?i)(@license|@link|@version|copyright|licensed under|github\.com/)"
+)
+
+
+def is_dual_use(data: bytes) -> bool:
+    """A published administration tool: a file manager or database client with a login.
+
+    Large, many administration features, its own authentication, and an identity header
+    (licence, version, project link) near the top; web shells rarely carry all four.
+    """
+    if len(data) < 40_000 or not _DUAL_USE_IDENTITY.search(data[:4096]):
+        return False
+    if not _DUAL_USE_AUTH.search(data):
+        return False
+    return sum(1 for f in _DUAL_USE_FEATURES if re.search(f, data)) >= 5
+
+
 PHP_IDS = LanguageIds("php", "SSC-003-400", "SSC-003-401")
 
 
@@ -349,14 +383,32 @@ def detect_php(ctx: FileContext) -> list[Finding]:
     from sscguard.detect.webshell.php import analyse_php
 
     analysis = analyse_php(ctx.data, Budget())
-    return analysis_findings(ctx, analysis, PHP_IDS)
+    dual_use = not analysis.layers and is_dual_use(ctx.data)
+    out = analysis_findings(ctx, analysis, PHP_IDS, dual_use)
+    if dual_use:
+        out.append(
+            simple_finding(
+                ctx, "SSC-003-412", "Dual-use administration tool (file manager, database client)",
+                "The file is a published administration tool with its own login; it is "
+                "legitimate software that attackers also drop, so confirm someone installed it "
+                "on purpose.",
+                (WEB_SHELL,),
+                scoring.score_simple(Severity.LOW, Confidence.MEDIUM, "dual-use category: low"),
+                [Evidence("dual-use", Location(ctx.path), "", "large, own login, identity header, "
+                          ">= 5 administration features")],
+                ("dual-use", "php"),
+                remediation="Confirm with the site owner that the tool was installed on purpose; "
+                "if not, remove it; if so, restrict it by IP and strong authentication.",
+            )
+        )  # fmt: skip
+    return out
 
 
 #: The registry, in the order detectors run. IDs must be unique across entries.
 DETECTORS: tuple[Detector, ...] = (
     Detector(
         "php-dataflow",
-        ("SSC-003-400", "SSC-003-401", "SSC-003-402", "SSC-003-403", "SSC-003-411"),
+        ("SSC-003-400", "SSC-003-401", "SSC-003-402", "SSC-003-403", "SSC-003-411", "SSC-003-412"),
         detect_php,
     ),
 )
@@ -380,6 +432,8 @@ def run_detectors(
     path: str, data: bytes, hits: Sequence[RuleHit], truncated: bool = False
 ) -> list[Finding]:
     """Every registered detector on one file; a detector's own bounds keep this cheap."""
+    if os.environ.get("SSCGUARD_CODE_ANALYSIS", "1") == "0":  # YARA-only baseline for bench/
+        return []
     ctx = FileContext(path, data, hits, truncated)
     out: list[Finding] = []
     for det in DETECTORS:

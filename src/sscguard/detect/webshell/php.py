@@ -35,7 +35,7 @@ from sscguard.detect.webshell.flow import (
 Node = Any  # tree_sitter.Node (kept loose: the bindings are typed only partially)
 
 SUPERGLOBALS = {"_GET", "_POST", "_REQUEST", "_COOKIE", "_FILES", "_SERVER", "HTTP_RAW_POST_DATA"}
-_SERVER_TAINTED = re.compile(r"^(HTTP_\w+|QUERY_STRING|REQUEST_URI|PATH_INFO|argv)$")
+_SERVER_TAINTED = re.compile(r"^(HTTP_\w+|QUERY_STRING|REQUEST_URI|PATH_INFO)$")
 SOURCE_FUNCS = {"getallheaders", "apache_request_headers", "filter_input", "filter_input_array"}
 INPUT_READERS = {"file_get_contents", "fopen", "file", "stream_get_contents", "readfile"}
 SANITIZERS = {
@@ -631,7 +631,6 @@ class PhpAnalyser:
         if node is None or depth > _MAX_DEPTH or not self.budget.spend_nodes():
             return None
         kind = node.type
-        st = self.state
         if kind == "variable_name":
             name = _var_name(node)
             if name in SUPERGLOBALS and name != "_SERVER":
@@ -659,8 +658,8 @@ class PhpAnalyser:
                     if node.named_child_count > 1
                     else None
                 )
-                if key is not None and not _SERVER_TAINTED.match(key.decode("latin-1")):
-                    return None
+                if key is None or not _SERVER_TAINTED.match(key.decode("latin-1")):
+                    return None  # environment lookups by computed name are not request input
                 return (Step(_short(node), _line(node)),)
             chain = self.taint(base, scope, depth + 1)
             if chain and len(chain) == 1 and name in SUPERGLOBALS:
@@ -789,7 +788,9 @@ class PhpAnalyser:
             return
         if name in ("preg_replace", "mb_ereg_replace", "preg_filter") and len(args) >= 2:
             pattern = self.value(args[0], scope)
-            evil = pattern is not None and re.search(rb"[/#|~!@%][a-zA-Z]*e[a-zA-Z]*$", pattern)
+            evil = pattern is not None and bool(
+                re.search(rb"[/#|~!@%][a-zA-Z]*e[a-zA-Z]*$", pattern)
+            )
             if name == "mb_ereg_replace" and len(args) >= 4:
                 option = self.value(args[3], scope)
                 evil = option is not None and b"e" in option

@@ -6,10 +6,12 @@ applied and goes into the finding's evidence.
 
 1. Base severity by what the attacker gets: code or command execution from request input is
    critical; a request-chosen include or a reverse shell is high; a request-chosen file write
-   is medium; an executed decoded layer without a visible path is high.
-2. Base confidence medium; one step up for each corroborating signal: a direct path (at most
-   four steps), a path or payload found inside a decoded layer, a built-in YARA rule hit on
-   the same file, a packed file (statistics). Capped at high.
+   is low (uploaders in installers look the same) unless a decoded layer or a YARA hit
+   corroborates it (then medium); an executed decoded layer without a visible path is high.
+2. Base confidence medium (low for a path longer than eight steps); one step up for each
+   corroborating signal: a direct path (at most four steps), a path or payload found inside
+   a decoded layer, a built-in YARA rule hit on the same file, a packed file (statistics).
+   Capped at high.
 3. An authorisation check (capability, nonce, CSRF or login test) around the sink makes it
    application code behind a permission check: severity low, confidence low.
 4. A dual-use administration tool (file manager, database client) without obfuscation is
@@ -25,6 +27,7 @@ from sscguard.detect.webshell.stats import Stats
 from sscguard.model import Confidence, Severity
 
 DIRECT_STEPS = 4
+LONG_STEPS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +57,7 @@ def base_severity(path: FlowPath) -> Severity:
         return Severity.CRITICAL
     if path.kind is SinkKind.SOCKET:
         return Severity.HIGH
-    return Severity.MEDIUM
+    return Severity.LOW
 
 
 def _corroborate(
@@ -83,7 +86,13 @@ def score_path(path: FlowPath, ctx: Context) -> Score:
     if len(path.steps) <= DIRECT_STEPS:
         confidence = _up(confidence)
         reasons.append(f"direct path of {len(path.steps)} steps (+confidence)")
+    if len(path.steps) > LONG_STEPS:
+        confidence = Confidence.LOW
+        reasons.append(f"long path of {len(path.steps)} steps: confidence low")
     confidence = _corroborate(confidence, reasons, ctx, path.layer > 0)
+    if path.kind is SinkKind.FILE_WRITE and (path.layer or ctx.yara_hits):
+        severity = Severity.MEDIUM
+        reasons.append("file write corroborated by a decoded layer or a YARA hit: medium")
     if path.guarded:
         reasons.append("an authorisation check encloses the sink: severity low, confidence low")
         return Score(Severity.LOW, Confidence.LOW, tuple(reasons))
