@@ -141,7 +141,7 @@ def looks_like_code(data: bytes) -> bool:
     return printable / len(sample) > 0.85 and _CODE_HINT.search(data[:65536]) is not None
 
 
-_BLOB = re.compile(rb"['\"]([A-Za-z0-9+/=\r\n]{64,})['\"]")
+_BLOB = re.compile(rb"['\"]([A-Za-z0-9+/=\r\n]{24,})['\"]")
 _SHORT_LITERAL = re.compile(rb"['\"]([\x20-\x7e]{1,40})['\"]")
 
 

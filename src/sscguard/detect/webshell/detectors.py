@@ -98,7 +98,7 @@ _PHP_SINK = re.compile(
 _PHP_SOURCE = re.compile(
     rb"(?i)\$_(GET|POST|REQUEST|COOKIE|FILES)|\$_SERVER\s*\[\s*['\"]HTTP_|php://input"
     rb"|getallheaders|apache_request_headers|\$\{|base64_decode|gzinflate|gzuncompress"
-    rb"|str_rot13|hex2bin|convert_uudecode|(?:\\x[0-9a-f]{2}){3}|chr\s*\(\s*\d+\s*\)\s*\."
+    rb"|str_rot13|strrev|hex2bin|convert_uudecode|(?:\\x[0-9a-f]{2}){3}|chr\s*\(\s*\d+\s*\)\s*\."
     rb"|create_function"
 )
 #: Files a built-in YARA rule already flags are parsed only up to this size (for the
@@ -117,7 +117,7 @@ _QUICK_SOURCES = (
     b"$_get", b"$_post", b"$_request", b"$_cookie", b"$_files", b"$_server", b"php://input",
     b"getallheaders", b"apache_request_headers", b"${", b"base64_decode", b"gzinflate",
     b"gzuncompress", b"str_rot13", b"hex2bin", b"convert_uudecode", b"create_function",
-    b"\\x", b"chr(",
+    b"\\x", b"chr(", b"strrev",
 )  # fmt: skip
 
 
@@ -129,6 +129,9 @@ _QUICK_SINKS = (
 )  # fmt: skip
 
 
+_QUICK_DYNAMIC = re.compile(rb"\$\w+\s*\(|\]\s*\(")
+
+
 def php_atoms(data: bytes) -> bool:
     """Cheap test: a source or decoder atom and a sink atom are both present.
 
@@ -137,7 +140,7 @@ def php_atoms(data: bytes) -> bool:
     lower = data.lower()
     if not any(atom in lower for atom in _QUICK_SOURCES):
         return False
-    if not any(atom in lower for atom in _QUICK_SINKS):
+    if not any(atom in lower for atom in _QUICK_SINKS) and not _QUICK_DYNAMIC.search(data):
         return False
     return _PHP_SINK.search(data) is not None and _PHP_SOURCE.search(data) is not None
 

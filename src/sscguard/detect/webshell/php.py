@@ -12,6 +12,7 @@ layer. Nothing is executed. All work is bounded by a shared ``Budget``.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -590,6 +591,14 @@ class PhpAnalyser:
     def _maybe_layer(
         self, decoded: bytes, node: Node, chain: tuple[str, ...], executed: bool
     ) -> None:
+        if executed and decoded in self._decoded_seen:
+            self.layers = [
+                dataclasses.replace(layer, executed=True, chain=(*chain, *layer.chain))
+                if layer.line == _line(node) and layer.size == len(decoded) and not layer.executed
+                else layer
+                for layer in self.layers
+            ]
+            return
         if (
             self.layer >= MAX_LAYERS
             or len(self.layers) >= _MAX_LAYERS_PER_FILE
