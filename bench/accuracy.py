@@ -31,6 +31,11 @@ def main() -> int:
     parser.add_argument("--eval", default=str(REPO.parent / "shared" / "eval"))
     parser.add_argument("--by", default="language", choices=("language", "source_repo", "ext"))
     parser.add_argument("--keep", help="also write the result document here")
+    parser.add_argument(
+        "--yara-only",
+        action="store_true",
+        help="switch the code analysers off (SSCGUARD_CODE_ANALYSIS=0): the YARA-only baseline",
+    )
     args = parser.parse_args()
 
     corpus = Path(args.corpus)
@@ -48,7 +53,8 @@ def main() -> int:
             sscguard, "scan", "--no-progress", "--min-severity", "low",
             "--format", "json", "-o", str(result), str(corpus / "f"),
         ]  # fmt: skip
-        run = subprocess.run(cmd, check=False)
+        env = dict(os.environ, SSCGUARD_CODE_ANALYSIS="0" if args.yara_only else "1")
+        run = subprocess.run(cmd, check=False, env=env)
         if run.returncode not in (0, 1, 3):
             print(f"sscguard failed with exit code {run.returncode}")
             return 1

@@ -21,6 +21,7 @@ from typing import Protocol
 
 from sscguard import __version__
 from sscguard.config import ScanConfig
+from sscguard.detect.webshell.detectors import run_detectors
 from sscguard.detect.webshell.signatures import findings_for
 from sscguard.extract.files import (
     FileContent,
@@ -119,6 +120,11 @@ def analyse_content(
     result.findings.extend(
         findings_for(shown, content.data, hits, content.truncated, size=content.size, mtime=mtime)
     )
+    try:
+        result.findings.extend(run_detectors(shown, content.data, hits, content.truncated))
+    except Exception as exc:  # a code analyser bug must not lose the YARA findings
+        log.debug("code analysis failed on %r", shown, exc_info=True)
+        result.skipped.append(Skipped(shown, SkipCode.ERROR, f"code analysis failed: {exc!r}"))
     return result
 
 

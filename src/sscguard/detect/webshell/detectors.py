@@ -1,0 +1,447 @@
+"""Code-aware web-shell detectors that run after the YARA pass, found through ``DETECTORS``.
+
+Each detector is a pure function of a ``FileContext`` (the file's bytes, its shown path and
+the YARA hits) returning findings. A cheap atom test decides whether a file is parsed at all,
+so the YARA pass stays the fast prefilter: a PHP file is parsed only when it has both a sink
+atom (eval, system, a call through a variable ...) and a source or decoder atom.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sscguard import attack
+from sscguard.detect.webshell import scoring
+from sscguard.detect.webshell.flow import Analysis, Budget, FlowPath, SinkKind
+from sscguard.detect.webshell.stats import Stats, measure
+from sscguard.extract.filetype import extension
+from sscguard.model import (
+    AttackRef,
+    Confidence,
+    Evidence,
+    Finding,
+    Location,
+    Severity,
+    make_fingerprint,
+)
+from sscguard.rules.yara import RuleHit
+from sscguard.textutil import sanitize
+
+MAX_PATH_EVIDENCE = 2  # explained paths kept per finding
+
+REMEDIATION = (
+    "Take the file offline or isolate the host, preserve it with the web server's access logs, "
+    "compare it with a known-good copy of the application and remove it; then find how it was "
+    "written (upload form, vulnerable plugin, stolen credentials) and rotate the credentials "
+    "the web server could reach."
+)
+
+
+@dataclass(slots=True)
+class FileContext:
+    """One file as the detectors see it."""
+
+    path: str
+    data: bytes
+    hits: Sequence[RuleHit] = ()
+    truncated: bool = False
+    _stats: Stats | None = field(default=None, repr=False)
+
+    @property
+    def ext(self) -> str:
+        return extension(self.path)
+
+    @property
+    def stats(self) -> Stats:
+        if self._stats is None:
+            self._stats = measure(self.data)
+        return self._stats
+
+    def scoring_context(self, dual_use: bool = False) -> scoring.Context:
+        builtin = sum(1 for h in self.hits if h.rule.builtin)
+        return scoring.Context(yara_hits=builtin, stats=self.stats, dual_use=dual_use)
+
+    def maybe_packed(self) -> bool:
+        """Cheap pre-test for ``stats.packed``: a very long token exists."""
+        return max(map(len, self.data[: 256 << 10].split()), default=0) >= 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Detector:
+    """An entry of the registry: the IDs it may emit and the function that runs it."""
+
+    name: str
+    ids: tuple[str, ...]
+    run: Callable[[FileContext], list[Finding]]
+
+
+# -- language sniffing and atoms -----------------------------------------------------------
+
+PHP_EXTS = {".php", ".php3", ".php4", ".php5", ".php7", ".phtml", ".pht", ".phps", ".inc"}
+_PHP_OPEN = re.compile(rb"<\?(php|=|\s)", re.I)
+_DANGER = rb"(assert|eval|system|exec|passthru|shell_exec|popen|proc_open|create_function)"
+_PHP_SINK = re.compile(
+    rb"(?i)(?<![\w$>:])(eval|assert|system|exec|passthru|popen|proc_open|shell_exec|pcntl_exec"
+    rb"|create_function|call_user_func(?:_array)?|register_shutdown_function|ReflectionFunction"
+    rb"|array_intersect_ukey|array_diff_ukey|iterator_apply|move_uploaded_file"
+    rb"|file_put_contents)\s*\("
+    rb"|(?<![\w$>:])(preg_replace|preg_filter)\s*\(\s*(\$|['\"](.)[^'\"]{0,300}?\4[a-zA-Z]*e)"
+    rb"|(?<![\w$>:])(array_map|ob_start|array_filter|array_walk|usort|uasort|uksort)\s*\("
+    rb"[^;]{0,120}?(\$_|['\"]" + _DANGER + rb"['\"])"
+    rb"|(?:[=(;,.]|echo|print|return)\s*`[^`\n]{0,200}\$"
+    rb"|(?<![\w$>:])(include|require)(_once)?\s*\(?\s*\$"
+    rb"|\$\{|\$\w+\s*\(|\$_\w+\s*\[[^\]]{0,40}\]\s*\("
+)
+_PHP_SOURCE = re.compile(
+    rb"(?i)\$_(GET|POST|REQUEST|COOKIE|FILES)|\$_SERVER\s*\[\s*['\"]HTTP_|php://input"
+    rb"|getallheaders|apache_request_headers|\$\{|base64_decode|gzinflate|gzuncompress"
+    rb"|str_rot13|strrev|hex2bin|convert_uudecode|(?:\\x[0-9a-f]{2}){3}|chr\s*\(\s*\d+\s*\)\s*\."
+    rb"|create_function"
+)
+#: Files a built-in YARA rule already flags are parsed only up to this size (for the
+#: explained path); bigger ones would cost parse time without changing the verdict.
+EXPLAIN_FLAGGED_BELOW = 16 << 10
+MAX_ANALYSED = 256 << 10
+
+
+def is_php(ctx: FileContext) -> bool:
+    if ctx.ext in PHP_EXTS:
+        return True
+    return _PHP_OPEN.search(ctx.data[:65536]) is not None
+
+
+_QUICK_SOURCES = (
+    b"$_get", b"$_post", b"$_request", b"$_cookie", b"$_files", b"$_server", b"php://input",
+    b"getallheaders", b"apache_request_headers", b"${", b"base64_decode", b"gzinflate",
+    b"gzuncompress", b"str_rot13", b"hex2bin", b"convert_uudecode", b"create_function",
+    b"\\x", b"chr(", b"strrev",
+)  # fmt: skip
+
+
+_QUICK_SINKS = (
+    b"eval", b"assert", b"system", b"exec", b"passthru", b"popen", b"proc_open",
+    b"create_function", b"call_user_func", b"register_shutdown_function", b"reflection",
+    b"ukey", b"iterator_apply", b"move_uploaded_file", b"file_put_contents", b"preg_",
+    b"array_", b"ob_start", b"sort", b"`", b"include", b"require", b"${",
+)  # fmt: skip
+
+
+_QUICK_DYNAMIC = re.compile(rb"\$\w+\s*\(|\]\s*\(")
+
+
+def php_atoms(data: bytes) -> bool:
+    """Cheap test: a source or decoder atom and a sink atom are both present.
+
+    Plain substring tests (C speed) reject most files before the precise regexes run.
+    """
+    lower = data.lower()
+    if not any(atom in lower for atom in _QUICK_SOURCES):
+        return False
+    if not any(atom in lower for atom in _QUICK_SINKS) and not _QUICK_DYNAMIC.search(data):
+        return False
+    return _PHP_SINK.search(data) is not None and _PHP_SOURCE.search(data) is not None
+
+
+# -- finding builders ----------------------------------------------------------------------
+
+
+def _path_evidence(path: str, flow: FlowPath) -> list[Evidence]:
+    out = []
+    for step in flow.steps:
+        out.append(
+            Evidence(
+                kind="dataflow-step",
+                location=Location(path, line=step.line),
+                excerpt=sanitize(step.label, 160),
+                detail=f"{flow.kind.value} path to {flow.sink}",
+            )
+        )
+    out.append(
+        Evidence(
+            kind="dataflow-path",
+            location=Location(path, line=flow.steps[-1].line if flow.steps else None),
+            excerpt=sanitize(flow.explain(), 400),
+            detail="authorisation check around the sink"
+            if flow.guarded
+            else "no authorisation check",
+        )
+    )
+    return out
+
+
+def _rank(score: scoring.Score) -> tuple[int, int]:
+    return (score.severity.rank, score.confidence.rank)
+
+
+def path_finding(
+    ctx: FileContext,
+    rule_id: str,
+    title: str,
+    why: str,
+    refs: tuple[AttackRef, ...],
+    paths: Sequence[FlowPath],
+    sctx: scoring.Context,
+    tags: tuple[str, ...],
+) -> Finding:
+    """One finding for all paths of one kind in a file, ranked by its best path."""
+    scored = sorted(((scoring.score_path(p, sctx), p) for p in paths), key=lambda t: _rank(t[0]))
+    best_score, _ = scored[-1]
+    evidence: list[Evidence] = []
+    for _, flow in reversed(scored[-MAX_PATH_EVIDENCE:]):
+        evidence.extend(_path_evidence(ctx.path, flow))
+    evidence.extend(
+        Evidence("score", Location(ctx.path), "", sanitize(r, 300)) for r in best_score.reasons
+    )
+    subject = Location(ctx.path)
+    return Finding(
+        rule_id=rule_id,
+        title=title,
+        subject=subject,
+        attack=refs,
+        severity=best_score.severity,
+        confidence=best_score.confidence,
+        why=why,
+        remediation=REMEDIATION,
+        evidence=tuple(evidence),
+        tags=("dataflow", *tags),
+        fingerprint=make_fingerprint(rule_id, subject),
+    )
+
+
+def simple_finding(
+    ctx: FileContext,
+    rule_id: str,
+    title: str,
+    why: str,
+    refs: tuple[AttackRef, ...],
+    score: scoring.Score,
+    evidence: Sequence[Evidence],
+    tags: tuple[str, ...],
+    remediation: str = REMEDIATION,
+) -> Finding:
+    subject = Location(ctx.path)
+    extra = tuple(
+        Evidence("score", Location(ctx.path), "", sanitize(r, 300)) for r in score.reasons
+    )
+    return Finding(
+        rule_id=rule_id,
+        title=title,
+        subject=subject,
+        attack=refs,
+        severity=score.severity,
+        confidence=score.confidence,
+        why=why,
+        remediation=remediation,
+        evidence=(*evidence, *extra),
+        tags=tags,
+        fingerprint=make_fingerprint(rule_id, subject),
+    )
+
+
+WEB_SHELL = attack.ref("T1505.003", "DS0022 File Creation", "M1047", "M1045")
+OBFUSCATED = attack.ref("T1027", "DS0022 File Creation", "M1047")
+COMMANDS = attack.ref("T1059", "DS0022 File Creation", "M1047")
+
+
+# -- language analysers -> findings ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageIds:
+    """The rule IDs one language's analysis reports under."""
+
+    language: str
+    code: str
+    command: str
+
+
+def analysis_findings(
+    ctx: FileContext, analysis: Analysis, ids: LanguageIds, dual_use: bool = False
+) -> list[Finding]:
+    """Turn one language analysis into findings (paths, decoded layers, packed code)."""
+    if not (
+        analysis.paths
+        or analysis.layers
+        or ((analysis.sinks or analysis.dynamic_calls) and ctx.maybe_packed())
+    ):
+        return []
+    sctx = ctx.scoring_context(dual_use)
+    lang = ids.language
+    out: list[Finding] = []
+    code = [p for p in analysis.paths if p.kind is SinkKind.CODE]
+    command = [p for p in analysis.paths if p.kind is SinkKind.COMMAND]
+    writes = [p for p in analysis.paths if p.kind is SinkKind.FILE_WRITE]
+    layered = any(p.layer for p in analysis.paths)
+    refs = (WEB_SHELL, OBFUSCATED) if layered else (WEB_SHELL,)
+    if code:
+        out.append(
+            path_finding(
+                ctx, ids.code, f"Request input reaches code execution ({lang})",
+                "Data from the HTTP request flows into a code-execution sink, so whoever can "
+                "reach this page can run arbitrary code on the server.",
+                refs, code, sctx, (lang,),
+            )
+        )  # fmt: skip
+    if command:
+        out.append(
+            path_finding(
+                ctx, ids.command, f"Request input reaches command execution ({lang})",
+                "Data from the HTTP request flows into an operating-system command, so whoever "
+                "can reach this page can run commands as the web server user.",
+                (*refs, COMMANDS), command, sctx, (lang,),
+            )
+        )  # fmt: skip
+    if writes and not (code or command):
+        out.append(
+            path_finding(
+                ctx, "SSC-003-402", f"Request input written to a request-chosen file ({lang})",
+                "Both the name and the content of a file written by this page come from the "
+                "request, which lets a visitor drop a new web shell anywhere the server can write.",
+                refs, writes, sctx, (lang,),
+            )
+        )  # fmt: skip
+    executed = [layer for layer in analysis.layers if layer.executed]
+    if executed and not (code or command):
+        layer = executed[0]
+        out.append(
+            simple_finding(
+                ctx, "SSC-003-403", f"Decoded payload executed as code ({lang})",
+                "The file decodes a hidden string (" + "/".join(layer.chain) + ") and runs it as "
+                "code; legitimate applications do not hide their own source this way.",
+                (WEB_SHELL, OBFUSCATED), scoring.score_decoded_execution(sctx),
+                [
+                    Evidence(
+                        "decoded-layer", Location(ctx.path, line=layer.line),
+                        sanitize(layer.preview, 160),
+                        f"{layer.size} bytes decoded via {'/'.join(layer.chain)}",
+                    )
+                ],
+                ("deobfuscation", lang),
+            )
+        )  # fmt: skip
+    if not out and ctx.stats.packed and (analysis.dynamic_calls or analysis.sinks):
+        sinks = analysis.sinks or ("call through a computed name",)
+        out.append(
+            simple_finding(
+                ctx, "SSC-003-411", f"Packed code with execution capability ({lang})",
+                "Most of the file is one encoded blob and it can execute code, the shape of a "
+                "packed web shell; packed application code is rare and worth a look.",
+                (WEB_SHELL, OBFUSCATED), scoring.score_packed(sctx, sinks),
+                [
+                    Evidence(
+                        "statistics", Location(ctx.path), "",
+                        f"entropy {ctx.stats.entropy} bits/byte, longest token "
+                        f"{ctx.stats.longest_token}, encoded-blob ratio {ctx.stats.blob_ratio}",
+                    )
+                ],
+                ("statistics", lang),
+            )
+        )  # fmt: skip
+    return out
+
+
+def _worth_parsing(ctx: FileContext) -> bool:
+    """Parse what YARA did not already flag, and small flagged files for the explanation."""
+    if len(ctx.data) > MAX_ANALYSED:
+        return False
+    flagged = any(h.rule.builtin and h.rule.severity >= Severity.MEDIUM for h in ctx.hits)
+    return not flagged or len(ctx.data) < EXPLAIN_FLAGGED_BELOW
+
+
+_DUAL_USE_FEATURES = (
+    rb"move_uploaded_file", rb"ZipArchive|gzopen|PharData", rb"\bchmod\s*\(", rb"\brename\s*\(",
+    rb"\bunlink\s*\(", rb"\bmkdir\s*\(", rb"mysqli?_connect|new\s+PDO|pg_connect",
+    rb"<textarea", rb"\bscandir\s*\(|\bopendir\s*\(",
+)  # fmt: skip
+_DUAL_USE_AUTH = re.compile(
+    rb"password_verify|password_hash|\$_SESSION\s*\[[^\]]*(logged|auth|user)"
+)
+_DUAL_USE_IDENTITY = re.compile(
+    rb"(?i)(@license|@link|@version|copyright|licensed under|github\.com/)"
+)
+
+
+def is_dual_use(data: bytes) -> bool:
+    """A published administration tool: a file manager or database client with a login.
+
+    Large, many administration features, its own authentication, and an identity header
+    (licence, version, project link) near the top; web shells rarely carry all four.
+    """
+    if len(data) < 40_000 or not _DUAL_USE_IDENTITY.search(data[:4096]):
+        return False
+    if not _DUAL_USE_AUTH.search(data):
+        return False
+    return sum(1 for f in _DUAL_USE_FEATURES if re.search(f, data)) >= 5
+
+
+PHP_IDS = LanguageIds("php", "SSC-003-400", "SSC-003-401")
+
+
+def detect_php(ctx: FileContext) -> list[Finding]:
+    if not is_php(ctx) or not _worth_parsing(ctx) or not php_atoms(ctx.data):
+        return []
+    from sscguard.detect.webshell.php import analyse_php
+
+    analysis = analyse_php(ctx.data, Budget())
+    dual_use = not analysis.layers and is_dual_use(ctx.data)
+    out = analysis_findings(ctx, analysis, PHP_IDS, dual_use)
+    if dual_use:
+        out.append(
+            simple_finding(
+                ctx, "SSC-003-412", "Dual-use administration tool (file manager, database client)",
+                "The file is a published administration tool with its own login; it is "
+                "legitimate software that attackers also drop, so confirm someone installed it "
+                "on purpose.",
+                (WEB_SHELL,),
+                scoring.score_simple(Severity.LOW, Confidence.MEDIUM, "dual-use category: low"),
+                [Evidence("dual-use", Location(ctx.path), "", "large, own login, identity header, "
+                          ">= 5 administration features")],
+                ("dual-use", "php"),
+                remediation="Confirm with the site owner that the tool was installed on purpose; "
+                "if not, remove it; if so, restrict it by IP and strong authentication.",
+            )
+        )  # fmt: skip
+    return out
+
+
+#: The registry, in the order detectors run. IDs must be unique across entries.
+DETECTORS: tuple[Detector, ...] = (
+    Detector(
+        "php-dataflow",
+        ("SSC-003-400", "SSC-003-401", "SSC-003-402", "SSC-003-403", "SSC-003-411", "SSC-003-412"),
+        detect_php,
+    ),
+)
+
+
+def check_registry(detectors: Sequence[Detector] = DETECTORS) -> None:
+    """Raise ``ValueError`` when two detectors claim the same ID (a coding error)."""
+    seen: dict[str, str] = {}
+    for det in detectors:
+        for rule_id in det.ids:
+            if rule_id in seen and seen[rule_id] != det.name:
+                shared = {"SSC-003-402", "SSC-003-403", "SSC-003-411"}
+                if rule_id not in shared:
+                    raise ValueError(
+                        f"duplicate detector id {rule_id} ({seen[rule_id]}, {det.name})"
+                    )
+            seen.setdefault(rule_id, det.name)
+
+
+def run_detectors(
+    path: str, data: bytes, hits: Sequence[RuleHit], truncated: bool = False
+) -> list[Finding]:
+    """Every registered detector on one file; a detector's own bounds keep this cheap."""
+    if os.environ.get("SSCGUARD_CODE_ANALYSIS", "1") == "0":  # YARA-only baseline for bench/
+        return []
+    ctx = FileContext(path, data, hits, truncated)
+    out: list[Finding] = []
+    for det in DETECTORS:
+        out.extend(det.run(ctx))
+    return out
+
+
+__all__ = ["DETECTORS", "Detector", "FileContext", "Severity", "run_detectors"]

@@ -1,0 +1,113 @@
+"""Shared vocabulary of the code analysers: taint steps, source-to-sink paths, bounds.
+
+Every analyser (PHP, Java/JSP, C#/ASPX, VBScript/ASP) turns one file's bytes into an
+``Analysis``: the source-to-sink paths it found, the layers it decoded and a few facts the
+scoring policy uses. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from dataclasses import dataclass, field
+
+#: Bounds every analyser respects; the fuzz tests hold them to these.
+MAX_PARSE_BYTES = 2 << 20  # larger inputs are analysed on their first 2 MiB only
+MAX_LAYERS = 4  # nested decoded layers analysed again
+MAX_VALUE_BYTES = 1 << 20  # one constant-folded / decoded string
+MAX_TOTAL_DECODED = 4 << 20  # all decoded bytes of one file together
+MAX_NODES = 400_000  # syntax nodes visited per file, all layers together
+MAX_SECONDS = 0.25  # wall-clock budget per file, all layers together
+MAX_STEPS = 12  # steps kept in one explained path
+
+
+class SinkKind(enum.Enum):
+    """What the attacker gets when request input reaches the sink."""
+
+    CODE = "code-execution"
+    COMMAND = "command-execution"
+    FILE_WRITE = "file-write"
+    SOCKET = "network-socket"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One hop of a path: what the value is at that point and on which line."""
+
+    label: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.label} (line {self.line})"
+
+
+@dataclass(frozen=True, slots=True)
+class FlowPath:
+    """Request input (first step) flowing to a sink (last step)."""
+
+    kind: SinkKind
+    sink: str
+    steps: tuple[Step, ...]
+    guarded: bool = False  # an authorisation check encloses the sink
+    layer: int = 0  # 0: the file itself; n: the n-th decoded layer
+
+    def explain(self) -> str:
+        return " -> ".join(str(s) for s in self.steps)
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedLayer:
+    """A string the deobfuscator recovered statically and analysed again."""
+
+    line: int
+    chain: tuple[str, ...]  # decoders applied, outermost first
+    size: int
+    preview: str
+    executed: bool  # it reached a code-execution sink (eval of a decoded blob)
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What one analyser learnt about one file."""
+
+    language: str
+    paths: tuple[FlowPath, ...] = ()
+    layers: tuple[DecodedLayer, ...] = ()
+    sinks: tuple[str, ...] = ()  # dangerous calls present, tainted or not
+    sources: int = 0  # number of request-input reads seen
+    dynamic_calls: int = 0  # calls through a computed name
+    bounded: str = ""  # non-empty when a bound cut the analysis short
+
+
+@dataclass(slots=True)
+class Budget:
+    """Time, node and decoded-size budget shared by all layers of one file."""
+
+    deadline: float = field(default_factory=lambda: time.monotonic() + MAX_SECONDS)
+    nodes: int = MAX_NODES
+    decoded: int = MAX_TOTAL_DECODED
+    exhausted: str = ""
+    calls: int = 0
+
+    def spend_nodes(self, count: int = 1) -> bool:
+        """Use ``count`` node visits; False once any bound is reached."""
+        if self.exhausted:
+            return False
+        self.nodes -= count
+        if self.nodes < 0:
+            self.exhausted = f"more than {MAX_NODES} syntax nodes"
+            return False
+        self.calls += 1
+        if self.calls % 512 == 0 and time.monotonic() > self.deadline:
+            self.exhausted = f"analysis took longer than {MAX_SECONDS:g} s"
+            return False
+        return True
+
+    def spend_bytes(self, count: int) -> bool:
+        if self.exhausted:
+            return False
+        self.decoded -= count
+        if self.decoded < 0:
+            self.exhausted = f"more than {MAX_TOTAL_DECODED} decoded bytes"
+            return False
+        return True
