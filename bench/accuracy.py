@@ -34,7 +34,7 @@ def main() -> int:
     parser.add_argument(
         "--yara-only",
         action="store_true",
-        help="switch the code analysers off (SSCGUARD_CODE_ANALYSIS=0): the YARA-only baseline",
+        help="switch the code analysers off (--no-code-analysis): the YARA-only baseline",
     )
     args = parser.parse_args()
 
@@ -52,9 +52,9 @@ def main() -> int:
             "/usr/bin/time", "-v", "-o", str(timing),
             sscguard, "scan", "--no-progress", "--min-severity", "low",
             "--format", "json", "-o", str(result), str(corpus / "f"),
+            *(["--no-code-analysis"] if args.yara_only else []),
         ]  # fmt: skip
-        env = dict(os.environ, SSCGUARD_CODE_ANALYSIS="0" if args.yara_only else "1")
-        run = subprocess.run(cmd, check=False, env=env)
+        run = subprocess.run(cmd, check=False)
         if run.returncode not in (0, 1, 3):
             print(f"sscguard failed with exit code {run.returncode}")
             return 1

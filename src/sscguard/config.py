@@ -58,6 +58,7 @@ class ScanConfig:
     rules: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     one_file_system: bool = False
+    code_analysis: bool = True
     suppressions: tuple[Suppression, ...] = ()
 
     def with_overrides(self, **overrides: Any) -> ScanConfig:
@@ -81,6 +82,7 @@ _TOML_KEYS: dict[str, dict[str, str]] = {
         "rules": "rules",
         "exclude": "exclude",
         "one_file_system": "one_file_system",
+        "code_analysis": "code_analysis",
     },
 }
 
@@ -90,6 +92,7 @@ _ENV_KEYS = {
     "SSCGUARD_MAX_FILE_SIZE": "max_file_size",
     "SSCGUARD_JOBS": "jobs",
     "SSCGUARD_RULES": "rules",
+    "SSCGUARD_CODE_ANALYSIS": "code_analysis",
 }
 
 
@@ -102,7 +105,7 @@ def _coerce(attr: str, value: Any, where: str) -> Any:
             return value
         if attr == "min_severity":
             return Severity.parse(str(value))
-        if attr in ("progress", "one_file_system"):
+        if attr in ("progress", "one_file_system", "code_analysis"):
             if isinstance(value, bool):
                 return value
             if isinstance(value, str) and value.lower() in ("1", "true", "yes", "on"):

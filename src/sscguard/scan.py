@@ -73,7 +73,9 @@ def now_iso() -> str:
 # -- per file (runs in workers) ------------------------------------------------------------
 
 
-def analyse_file(entry: FileEntry, matcher: Matcher, max_size: int) -> BatchResult:
+def analyse_file(
+    entry: FileEntry, matcher: Matcher, max_size: int, code_analysis: bool = True
+) -> BatchResult:
     """Read one file and run every content detector on it."""
     result = BatchResult()
     shown = display_path(entry.path)
@@ -81,7 +83,9 @@ def analyse_file(entry: FileEntry, matcher: Matcher, max_size: int) -> BatchResu
     if isinstance(content, Skipped):
         result.skipped.append(content)
         return result
-    return analyse_content(shown, content, matcher, result, mtime_iso(entry.mtime_ns))
+    return analyse_content(
+        shown, content, matcher, result, mtime_iso(entry.mtime_ns), code_analysis
+    )
 
 
 def mtime_iso(mtime_ns: int) -> str:
@@ -93,7 +97,12 @@ def mtime_iso(mtime_ns: int) -> str:
 
 
 def analyse_content(
-    shown: str, content: FileContent, matcher: Matcher, result: BatchResult, mtime: str = ""
+    shown: str,
+    content: FileContent,
+    matcher: Matcher,
+    result: BatchResult,
+    mtime: str = "",
+    code_analysis: bool = True,
 ) -> BatchResult:
     result.files += 1
     result.size += len(content.data)
@@ -120,6 +129,8 @@ def analyse_content(
     result.findings.extend(
         findings_for(shown, content.data, hits, content.truncated, size=content.size, mtime=mtime)
     )
+    if not code_analysis:
+        return result
     try:
         result.findings.extend(run_detectors(shown, content.data, hits, content.truncated))
     except Exception as exc:  # a code analyser bug must not lose the YARA findings
@@ -128,21 +139,21 @@ def analyse_content(
     return result
 
 
-_WORKER: tuple[Matcher, int] | None = None
+_WORKER: tuple[Matcher, int, bool] | None = None
 
 
-def _init_worker(ruleset: RuleSet, max_size: int) -> None:
+def _init_worker(ruleset: RuleSet, max_size: int, code_analysis: bool = True) -> None:
     global _WORKER
-    _WORKER = (Matcher(ruleset), max_size)
+    _WORKER = (Matcher(ruleset), max_size, code_analysis)
 
 
 def _scan_batch(entries: list[FileEntry]) -> BatchResult:
     assert _WORKER is not None, "worker not initialised"
-    matcher, max_size = _WORKER
+    matcher, max_size, code_analysis = _WORKER
     total = BatchResult()
     for entry in entries:
         try:
-            one = analyse_file(entry, matcher, max_size)
+            one = analyse_file(entry, matcher, max_size, code_analysis)
         except Exception as exc:  # one bad file must never end the run
             log.debug("analysis failed on %r", entry.path, exc_info=True)
             total.skipped.append(
@@ -193,7 +204,7 @@ def _merge(into: BatchResult, part: BatchResult, observer: Observer) -> None:
 def _run_in_process(
     batches: Iterator[list[FileEntry]], ruleset: RuleSet, config: ScanConfig, observer: Observer
 ) -> BatchResult:
-    _init_worker(ruleset, config.max_file_size)
+    _init_worker(ruleset, config.max_file_size, config.code_analysis)
     total = BatchResult()
     for batch in batches:
         _merge(total, _scan_batch(batch), observer)
@@ -213,7 +224,7 @@ def _run_pool(
         max_workers=config.jobs,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(ruleset, config.max_file_size),
+        initargs=(ruleset, config.max_file_size, config.code_analysis),
     ) as pool:
         pending: set[Future[BatchResult]] = set()
         limit = config.jobs * 4

@@ -30,6 +30,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--rules", action="append", metavar="DIR", help="extra YARA rules")
     parser.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes")
+    parser.add_argument(
+        "--no-code-analysis",
+        dest="code_analysis",
+        action="store_false",
+        default=None,
+        help="content scan with YARA rules only (faster)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

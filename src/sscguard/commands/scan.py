@@ -34,6 +34,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--one-file-system", action="store_true", default=None, help="stay on the roots' devices"
     )
+    parser.add_argument(
+        "--no-code-analysis",
+        dest="code_analysis",
+        action="store_false",
+        default=None,
+        help="YARA rules only: skip the PHP dataflow and deobfuscation analysers (faster)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
             "jobs": args.jobs,
             "exclude": tuple(args.exclude) if args.exclude else None,
             "one_file_system": args.one_file_system,
+            "code_analysis": args.code_analysis,
         },
     )
     with progress_observer(show_progress(cfg, args)) as observer:

@@ -8,7 +8,6 @@ atom (eval, system, a call through a variable ...) and a source or decoder atom.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -435,8 +434,6 @@ def run_detectors(
     path: str, data: bytes, hits: Sequence[RuleHit], truncated: bool = False
 ) -> list[Finding]:
     """Every registered detector on one file; a detector's own bounds keep this cheap."""
-    if os.environ.get("SSCGUARD_CODE_ANALYSIS", "1") == "0":  # YARA-only baseline for bench/
-        return []
     ctx = FileContext(path, data, hits, truncated)
     out: list[Finding] = []
     for det in DETECTORS:
