@@ -113,7 +113,9 @@ RELATED_TECHNIQUES: dict[str, Technique] = {
             "T1059", "Command and Scripting Interpreter", "It runs shell or script commands."
         ),
         Technique("T1082", "System Information Discovery", "It gathers facts about the host."),
+        Technique("T1090", "Proxy", "It relays traffic into networks behind the server."),
         Technique("T1105", "Ingress Tool Transfer", "It brings further files onto the host."),
+        Technique("T1572", "Protocol Tunneling", "It carries other protocols inside web requests."),
         Technique("T1573", "Encrypted Channel", "Its traffic is encrypted to hide commands."),
         Technique(
             "T1620",
