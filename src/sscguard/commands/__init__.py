@@ -23,6 +23,6 @@ class Command(Protocol):
 
 def registry() -> list[ModuleType]:
     """The subcommands in the order ``--help`` lists them. Add new commands here."""
-    from sscguard.commands import report, rules, scan
+    from sscguard.commands import baseline, report, rules, scan
 
-    return [scan, report, rules]
+    return [scan, report, rules, baseline]
