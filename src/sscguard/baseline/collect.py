@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sscguard.baseline import pe_signature
-from sscguard.baseline.locations import host_to_disk
+from sscguard.baseline.locations import host_to_disk, key_path, path_key
 from sscguard.baseline.records import DIR, FILE, LINK, FileRecord, ftype_of
 from sscguard.extract.files import _raise_fd_limit
 from sscguard.model import SkipCode, Skipped
@@ -66,10 +66,6 @@ def record_from_stat(host_path: str, st: os.stat_result, link: str | None = None
     )
 
 
-def _join(parent: str, name: str) -> str:
-    return parent + name if parent.endswith("/") else parent + "/" + name
-
-
 def _oserror_skip(host_path: str, exc: OSError, what: str) -> Skipped:
     from sscguard.extract.files import display_path
 
@@ -94,12 +90,14 @@ def stat_one(root: str, host_path: str) -> FileRecord | None:
     return record_from_stat(host_path, st, link)
 
 
-def walk(
-    root: str, host_paths: Iterable[str], skipped: list[Skipped]
-) -> Iterator[tuple[FileRecord, str]]:
-    """Stat-only records (and their on-disk paths) of everything at and below ``host_paths``.
+Walked = tuple[bytes, os.stat_result, "str | None"]
 
-    ``host_paths`` must be sorted by key and not nested (``locations.walk_roots``).
+
+def walk(root: str, host_paths: Iterable[str], skipped: list[Skipped]) -> Iterator[Walked]:
+    """``(key, lstat, link target)`` of everything at and below ``host_paths``, in key order.
+
+    ``host_paths`` must be sorted by key and not nested (``locations.walk_roots``). Keys, not
+    paths, come out: verify compares most entries by stat alone and never needs their path.
     """
     _raise_fd_limit()
     for host in host_paths:
@@ -117,58 +115,59 @@ def walk(
                 link = os.readlink(disk)
             except OSError as exc:
                 skipped.append(_oserror_skip(host, exc, "reading a link"))
-        yield record_from_stat(host, st, link), disk
+        key = path_key(host)
+        yield key, st, link
         if stat.S_ISDIR(st.st_mode):
-            yield from _walk_dir(host, disk, st, skipped)
+            yield from _walk_dir(key, disk, st, skipped)
 
 
 def _walk_dir(
-    host: str, disk: str, st: os.stat_result, skipped: list[Skipped]
-) -> Iterator[tuple[FileRecord, str]]:
+    key: bytes, disk: str, st: os.stat_result, skipped: list[Skipped]
+) -> Iterator[Walked]:
     try:
         fd = os.open(disk, _DIR_FLAGS)
     except OSError as exc:
-        skipped.append(_oserror_skip(host, exc, "opening a directory"))
+        skipped.append(_oserror_skip(key_path(key), exc, "opening a directory"))
         return
     opened = os.fstat(fd)
     if (opened.st_dev, opened.st_ino) != (st.st_dev, st.st_ino):
         os.close(fd)
-        skipped.append(Skipped(host, SkipCode.CHANGED, "replaced while walking"))
+        skipped.append(Skipped(key_path(key), SkipCode.CHANGED, "replaced while walking"))
         return
-    # Each level: (descriptor, host path, disk path, remaining (name, stat) in reverse order)
-    stack: list[tuple[int, str, str, list[tuple[str, os.stat_result | OSError]]]] = []
+    # Each level: (descriptor, key prefix for children, remaining entries in reverse order)
+    stack: list[tuple[int, bytes, list[tuple[bytes, str, os.stat_result | OSError]]]] = []
     try:
-        stack.append((fd, host, disk, _listing(fd)))
+        stack.append((fd, b"" if key == b"\0" else key, _listing(fd)))
     except OSError as exc:
         os.close(fd)
-        skipped.append(_oserror_skip(host, exc, "listing"))
+        skipped.append(_oserror_skip(key_path(key), exc, "listing"))
         return
+    isdir, islnk = stat.S_ISDIR, stat.S_ISLNK
     try:
         while stack:
-            dfd, dhost, ddisk, pending = stack[-1]
+            dfd, prefix, pending = stack[-1]
             if not pending:
                 os.close(dfd)
                 stack.pop()
                 continue
-            name, est = pending.pop()
-            child_host = _join(dhost, name)
-            child_disk = _join(ddisk, name)
+            name_b, name, est = pending.pop()
+            child = prefix + b"\0" + name_b
             if isinstance(est, OSError):
-                skipped.append(_oserror_skip(child_host, est, "examining"))
+                skipped.append(_oserror_skip(key_path(child), est, "examining"))
                 continue
             mode = est.st_mode
             link = None
-            if stat.S_ISLNK(mode):
+            if islnk(mode):
                 try:
                     link = os.readlink(name, dir_fd=dfd)
                 except OSError as exc:
-                    skipped.append(_oserror_skip(child_host, exc, "reading a link"))
-            yield record_from_stat(child_host, est, link), child_disk
-            if stat.S_ISDIR(mode):
+                    skipped.append(_oserror_skip(key_path(child), exc, "reading a link"))
+            yield child, est, link
+            if isdir(mode):
                 try:
                     cfd = os.open(name, _DIR_FLAGS, dir_fd=dfd)
                 except OSError as exc:
-                    skipped.append(_oserror_skip(child_host, exc, "opening a directory"))
+                    skipped.append(_oserror_skip(key_path(child), exc, "opening a directory"))
                     continue
                 try:
                     now = os.fstat(cfd)
@@ -177,26 +176,31 @@ def _walk_dir(
                     listing = _listing(cfd)
                 except OSError as exc:
                     os.close(cfd)
-                    skipped.append(_oserror_skip(child_host, exc, "listing"))
+                    skipped.append(_oserror_skip(key_path(child), exc, "listing"))
                     continue
-                stack.append((cfd, child_host, child_disk, listing))
+                stack.append((cfd, child, listing))
     finally:
-        for dfd, _, _, _ in stack:
+        for dfd, _, _ in stack:
             os.close(dfd)
 
 
-def _listing(fd: int) -> list[tuple[str, os.stat_result | OSError]]:
+def _listing(fd: int) -> list[tuple[bytes, str, os.stat_result | OSError]]:
     """A directory's entries with their lstat, sorted by name bytes, reversed for ``pop()``."""
     out: list[tuple[bytes, str, os.stat_result | OSError]] = []
     with os.scandir(fd) as it:
         for entry in it:
+            name = entry.name
             try:
                 est: os.stat_result | OSError = entry.stat(follow_symlinks=False)
             except OSError as exc:
                 est = exc
-            out.append((os.fsencode(entry.name), entry.name, est))
+            out.append((name.encode("utf-8", "surrogateescape"), name, est))
     out.sort(key=lambda t: t[0], reverse=True)
-    return [(name, est) for _, name, est in out]
+    return out
+
+
+def record_of(key: bytes, st: os.stat_result, link: str | None) -> FileRecord:
+    return record_from_stat(key_path(key), st, link)
 
 
 def hash_file(disk: str, dev: int, ino: int, want_md5: bool = False) -> Hashed:

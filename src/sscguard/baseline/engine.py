@@ -36,23 +36,28 @@ from sscguard.baseline.locations import (
 from sscguard.baseline.records import (
     DIR,
     FILE,
+    GRANULARITY_NS,
     PKG_MODIFIED,
     PKG_OK,
     PKG_OWNED,
     PKG_UNKNOWN,
     PKG_UNOWNED,
     FileRecord,
+    ftype_of,
     stat_changed,
-    within_granularity,
 )
-from sscguard.baseline.store import BaselineError, BaselineReader, BaselineWriter
+from sscguard.baseline.store import (
+    BaselineError,
+    BaselineReader,
+    BaselineWriter,
+    row_record,
+    stat_blob,
+)
 from sscguard.config import ScanConfig
 from sscguard.extract.files import FileEntry, display_path
 from sscguard.model import Finding, ResultDocument, SkipCode, Skipped, sort_findings
 
 log = logging.getLogger(__name__)
-
-_SYSRANDOM = random.SystemRandom()
 
 
 def now_iso() -> str:
@@ -238,11 +243,12 @@ def init(
     findings: list[Finding] = []
 
     def jobs() -> Iterator[Job]:
-        for rec, disk in collect.walk(root, roots, state.skipped):
-            owner = packages.owners.get(os.fsencode(rec.path)) if packages.present else None
+        for key, st, link in collect.walk(root, roots, state.skipped):
+            rec = collect.record_of(key, st, link)
+            owner = packages.owners.get(key.replace(b"\0", b"/")) if packages.present else None
             yield Job(
                 rec,
-                disk,
+                host_to_disk(root, rec.path) if rec.ftype == FILE else "",
                 want_hash=rec.ftype == FILE,
                 want_md5=owner is not None and owner.md5 is not None,
                 payload=owner,
@@ -328,42 +334,11 @@ class Change:
     md5: bytes | None = None
 
 
-def _merge(
-    walked: Iterator[tuple[FileRecord, str]],
-    stored: Iterator[FileRecord],
-) -> Iterator[tuple[FileRecord | None, FileRecord | None, str]]:
-    """Merge-join two key-ordered streams into (old, new, disk) triples."""
-    old = next(stored, None)
-    new_item = next(walked, None)
-    while old is not None or new_item is not None:
-        if new_item is None:
-            assert old is not None
-            yield old, None, ""
-            old = next(stored, None)
-            continue
-        new, disk = new_item
-        if old is None:
-            yield None, new, disk
-            new_item = next(walked, None)
-            continue
-        ko, kn = path_key(old.path), path_key(new.path)
-        if ko == kn:
-            yield old, new, disk
-            old = next(stored, None)
-            new_item = next(walked, None)
-        elif ko < kn:
-            yield old, None, ""
-            old = next(stored, None)
-        else:
-            yield None, new, disk
-            new_item = next(walked, None)
-
-
 def changes(
     root: str,
     reader: BaselineReader,
     roots: Sequence[str],
-    stored: Iterable[FileRecord],
+    stored: Iterable[tuple[bytes, bytes]],
     state: RunState,
     threads: int,
     sample: Sample,
@@ -372,37 +347,96 @@ def changes(
 ) -> Iterator[Change]:
     """Stream the paths that differ from the baseline (stat first, re-hash when needed).
 
-    With ``stat_only``, entries whose stat changed but whose content did not are yielded too
-    (with no drifts), so that ``accept`` can refresh their stored stat.
+    ``stored`` are ``(key, stat blob)`` pairs in key order (``BaselineReader.stat_rows``).
+    Most entries are settled by one comparison of the stored blob with the fresh lstat's,
+    without building any object. With
+    ``stat_only``, entries whose stat changed but whose content did not are yielded too (with
+    no drifts), so that ``accept`` can refresh their stored stat.
     """
-    started_ns = reader.started_ns
+    edge = reader.started_ns - GRANULARITY_NS
     p_sample = 0.0 if full else sample.probability(reader.count())
+    rng = random.Random(os.urandom(32))  # unpredictable to an attacker, cheap per draw  # noqa: S311
+    counts = {"entries": 0, "rehashed_granularity": 0}
+
+    def disk_of(rec: FileRecord) -> str:
+        return host_to_disk(root, rec.path)
 
     def jobs() -> Iterator[Job]:
-        for old, new, disk in _merge(collect.walk(root, roots, state.skipped), iter(stored)):
-            if new is None:
-                yield Job(None, disk, payload=_Pair(old))
+        walked = collect.walk(root, roots, state.skipped)
+        rows = iter(stored)
+        row = next(rows, None)
+        item = next(walked, None)
+        entries = 0
+        while row is not None or item is not None:
+            if item is None or (row is not None and row[0] < item[0]):
+                assert row is not None
+                yield Job(None, "", payload=_Pair(row_record(reader.raw_get(row[0]))))
+                row = next(rows, None)
                 continue
-            want = False
-            sampled = False
-            if new.ftype == FILE:
-                if old is None or full or stat_changed(old, new):
+            key, st, link = item
+            entries += 1
+            if row is None or row[0] > key:
+                new = collect.record_of(key, st, link)
+                yield Job(
+                    new,
+                    disk_of(new),
+                    want_hash=new.ftype == FILE,
+                    want_md5=True,
+                    payload=_Pair(None),
+                )
+                item = next(walked, None)
+                continue
+            mode = st.st_mode
+            ftype = ftype_of(mode)
+            same = row[1] == stat_blob(
+                ftype,
+                mode & 0o7777,
+                st.st_uid,
+                st.st_gid,
+                st.st_size,
+                st.st_ino,
+                st.st_dev,
+                st.st_mtime_ns,
+                st.st_ctime_ns,
+                link,
+            )
+            want = sampled = False
+            if ftype == FILE:
+                if full or not same:
                     want = True
-                elif within_granularity(old, started_ns):
+                elif st.st_mtime_ns >= edge or st.st_ctime_ns >= edge:
                     want = True
-                    state.bump("rehashed_granularity")
-                elif p_sample and _SYSRANDOM.random() < p_sample:
+                    counts["rehashed_granularity"] += 1
+                elif p_sample and rng.random() < p_sample:
                     want = sampled = True
-            yield Job(new, disk, want_hash=want, want_md5=want, payload=_Pair(old, sampled))
+            if want or not same:
+                new = collect.record_of(key, st, link)
+                yield Job(
+                    new,
+                    disk_of(new),
+                    want_hash=want,
+                    want_md5=want,
+                    payload=_Pair(row_record(reader.raw_get(key)), sampled),
+                )
+            row = next(rows, None)
+            item = next(walked, None)
+        counts["entries"] = entries
 
-    for job in collect.hash_stream(jobs(), threads):
+    try:
+        yield from _settle(collect.hash_stream(jobs(), threads), state, stat_only)
+    finally:
+        for name, value in counts.items():
+            state.bump(name, value)
+
+
+def _settle(stream: Iterator[Job], state: RunState, stat_only: bool) -> Iterator[Change]:
+    for job in stream:
         pair: _Pair = job.payload
         old = pair.old
         if job.rec is None:
             assert old is not None
             yield Change("", old, None, tuple(diff.compare(old, None)))
             continue
-        state.bump("entries")
         rec = _complete(job.rec, job.hashed)
         if job.hashed is not None:
             state.bump("files_hashed")
@@ -539,7 +573,14 @@ def verify(
         state.stats["baseline_entries"] = reader.count()
         found = list(
             changes(
-                root, reader, roots, reader.rows(), state, config.jobs, sample or Sample(), full
+                root,
+                reader,
+                roots,
+                reader.stat_rows(),
+                state,
+                config.jobs,
+                sample or Sample(),
+                full,
             )
         )
         scanner = ContentScanner(config)
@@ -603,7 +644,7 @@ def accept(
         state = RunState()
         if accept_all:
             roots = walk_roots(locations)
-            stored: Iterable[FileRecord] = reader.rows()
+            stored: Iterable[tuple[bytes, bytes]] = reader.stat_rows()
             found = list(
                 changes(
                     root, reader, roots, stored, state, config.jobs, Sample(fraction=0), False, True
@@ -614,7 +655,7 @@ def accept(
             for host in sorted({"/" + p.strip("/") for p in paths}, key=path_key):
                 if kind_of(host, locations) is None:
                     raise BaselineError(f"{host} is not in a baseline location")
-                rows = list(reader.below(host))
+                rows = list(reader.stat_below(host))
                 found.extend(
                     changes(root, reader, [host], rows, state, config.jobs, Sample(), True, True)
                 )

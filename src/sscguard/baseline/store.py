@@ -20,6 +20,7 @@ import os
 import secrets
 import signal
 import sqlite3
+import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -51,7 +52,8 @@ CREATE TABLE files (
     package TEXT,
     pkg_state TEXT NOT NULL,
     signature TEXT,
-    error TEXT
+    error TEXT,
+    st BLOB NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE audit (
     id INTEGER PRIMARY KEY,
@@ -71,9 +73,9 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 
 FILE_COLUMNS = (
     "key, ftype, mode, uid, gid, size, ino, dev, mtime_ns, ctime_ns, sha256, link, package, "
-    "pkg_state, signature, error"
+    "pkg_state, signature, error, st"
 )
-_INSERT = f"INSERT OR REPLACE INTO files ({FILE_COLUMNS}) VALUES ({', '.join('?' * 16)})"  # noqa: S608
+_INSERT = f"INSERT OR REPLACE INTO files ({FILE_COLUMNS}) VALUES ({', '.join('?' * 17)})"  # noqa: S608
 
 
 class BaselineError(SscguardError):
@@ -144,7 +146,51 @@ def record_row(rec: FileRecord) -> tuple[Any, ...]:
         rec.pkg_state,
         rec.signature,
         rec.error,
+        stat_blob(
+            rec.ftype,
+            rec.mode,
+            rec.uid,
+            rec.gid,
+            rec.size,
+            rec.ino,
+            rec.dev,
+            rec.mtime_ns,
+            rec.ctime_ns,
+            rec.link,
+        ),
     )
+
+
+_STAT = struct.Struct("<1sIIIQQQqq")
+
+
+def stat_blob(
+    ftype: str,
+    mode: int,
+    uid: int,
+    gid: int,
+    size: int,
+    ino: int,
+    dev: int,
+    mtime_ns: int,
+    ctime_ns: int,
+    link: str | None,
+) -> bytes:
+    """Every stat field verify compares, packed: one bytes comparison settles an entry."""
+    packed = _STAT.pack(
+        ftype.encode("ascii"),
+        mode,
+        uid & 0xFFFFFFFF,
+        gid & 0xFFFFFFFF,
+        size,
+        ino & 0xFFFFFFFFFFFFFFFF,
+        dev & 0xFFFFFFFFFFFFFFFF,
+        mtime_ns,
+        ctime_ns,
+    )
+    if link is not None:
+        packed += link.encode("utf-8", "surrogateescape")
+    return packed
 
 
 def row_record(row: tuple[Any, ...]) -> FileRecord:
@@ -229,6 +275,39 @@ class BaselineReader:
             for row in chunk:
                 yield row_record(row)
 
+    def stat_rows(self) -> Iterator[tuple[bytes, bytes]]:
+        """``(key, stat blob)`` of every entry in key order: all a fast verify reads."""
+        cursor = self.conn.execute("SELECT key, st FROM files ORDER BY key")
+        while True:
+            chunk = cursor.fetchmany(8192)
+            if not chunk:
+                return
+            yield from chunk
+
+    def raw_get(self, key: bytes) -> tuple[Any, ...]:
+        row: tuple[Any, ...] = self.conn.execute(
+            f"SELECT {FILE_COLUMNS} FROM files WHERE key = ?",  # noqa: S608
+            (key,),
+        ).fetchone()
+        return row
+
+    def raw_files(self) -> Iterator[tuple[Any, ...]]:
+        """Every file row, raw (``FILE_COLUMNS``), in key order."""
+        cursor = self.conn.execute(f"SELECT {FILE_COLUMNS} FROM files ORDER BY key")  # noqa: S608
+        while True:
+            chunk = cursor.fetchmany(8192)
+            if not chunk:
+                return
+            yield from chunk
+
+    def stat_below(self, host_path: str) -> Iterator[tuple[bytes, bytes]]:
+        """``(key, stat blob)`` at and below a host path, in key order."""
+        key = path_key(host_path)
+        yield from self.conn.execute(
+            "SELECT key, st FROM files WHERE key = ? OR (key > ? AND key < ?) ORDER BY key",
+            _range(key),
+        )
+
     def raw_rows(self, table: str, order: str) -> Iterator[tuple[Any, ...]]:
         """Rows of a table in a fixed order, for the canonical digest."""
         assert table in ("meta", "files", "audit")
@@ -252,7 +331,7 @@ class BaselineReader:
         cursor = self.conn.execute(
             f"SELECT {FILE_COLUMNS} FROM files "  # noqa: S608
             "WHERE key = ? OR (key > ? AND key < ?) ORDER BY key",
-            (key, key + b"\0", key + b"\1"),
+            _range(key),
         )
         for row in cursor:
             yield row_record(row)
@@ -264,6 +343,13 @@ class BaselineReader:
                 "SELECT id, at, who, reason, action, path, before, after FROM audit ORDER BY id"
             )
         ]
+
+
+def _range(key: bytes) -> tuple[bytes, bytes, bytes]:
+    """Bounds selecting a key and everything below it (the root's children have no extra NUL)."""
+    if key == b"\0":
+        return key, b"", b"\1"
+    return key, key + b"\0", key + b"\1"
 
 
 # -- writing --------------------------------------------------------------------------------

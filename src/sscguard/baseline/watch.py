@@ -292,7 +292,7 @@ class Watcher:
         self.processed += 1
         state = RunState()
         if recursive:
-            stored = list(self.reader.below(host))
+            stored = list(self.reader.stat_below(host))
             found = list(
                 engine.changes(
                     self.root, self.reader, [host], stored, state, 1, Sample(fraction=0), False
@@ -339,7 +339,7 @@ class Watcher:
                 self.root,
                 self.reader,
                 self.roots,
-                self.reader.rows(),
+                self.reader.stat_rows(),
                 state,
                 self.config.jobs,
                 Sample(fraction=0),
