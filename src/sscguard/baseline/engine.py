@@ -127,6 +127,9 @@ class ContentScanner:
             self._matcher = Matcher(ruleset)
         return self._matcher
 
+    def warm_up(self) -> None:
+        self._ready()
+
     def scan(self, disk: str, rec: FileRecord) -> tuple[list[Finding], list[Skipped]]:
         from sscguard.scan import analyse_file
 

@@ -206,6 +206,7 @@ class Watcher:
         watchdog_log = logging.getLogger("watchdog")
         watchdog_log.addHandler(hook)
         try:
+            self.scanner.warm_up()  # compile the rules now, not at the first event
             self._start_observer()
             self.status("ready", locations=self.watched)
             if initial_verify:
