@@ -176,9 +176,12 @@ def default_locations(root: str) -> list[ComponentLocation]:
     return normalise(found)
 
 
-def explicit_locations(root: str, paths: Iterable[str]) -> list[ComponentLocation]:
-    """Locations named with ``--path`` (host paths); missing ones are kept, so that they are
-    reported as missing rather than silently dropped."""
+def explicit_locations(
+    root: str, paths: Iterable[str], known: Sequence[ComponentLocation] = ()
+) -> list[ComponentLocation]:
+    """Locations named with ``--path`` (host paths). A path at or inside a ``known`` location
+    takes its kind (``--path /usr/lib/apache2/modules`` is a module folder); others are
+    "extra". Missing ones are kept, so that they are reported rather than silently dropped."""
     out = []
     for path in paths:
         host = "/" + path.strip("/") if path.strip("/") else "/"
@@ -186,7 +189,9 @@ def explicit_locations(root: str, paths: Iterable[str]) -> list[ComponentLocatio
             resolved = resolve_in_root(root, host)
         except (RootEscapeError, OSError):
             resolved = None
-        out.append(ComponentLocation(resolved or host, "extra"))
+        host = resolved or host
+        parent = kind_of(host, known)
+        out.append(ComponentLocation(host, parent.kind if parent else "extra"))
     return out
 
 

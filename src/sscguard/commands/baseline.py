@@ -189,8 +189,9 @@ def _init(args: argparse.Namespace, db: str) -> int:
 
     root = _root(args)
     cfg = _config(args)
-    locations = [] if args.no_default_locations else default_locations(root)
-    locations += explicit_locations(root, args.path)
+    defaults = default_locations(root)
+    locations = [] if args.no_default_locations else list(defaults)
+    locations += explicit_locations(root, args.path, defaults)
     if not locations:
         raise UsageError("no component locations: name some with --path")
     doc = engine.init(root, db, locations, cfg, command=command_line())
