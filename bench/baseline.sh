@@ -31,7 +31,7 @@ measure() {  # name, command...: prints "name wall_s peak_rss_kb exit"
   local name=$1; shift
   local rc=0
   $TIME -f "%e %M" -o "$WORK/$name.time" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || rc=$?
-  read -r wall rss <"$WORK/$name.time" || true
+  read -r wall rss < <(tail -n 1 "$WORK/$name.time") || true
   printf '%-16s %8.2f s %8.1f MB  exit %s\n' "$name" "$wall" "$(echo "$rss / 1024" | bc -l)" "$rc"
   echo "$wall $rss" >"$WORK/$name.m"
 }
