@@ -12,6 +12,7 @@ import pytest
 
 from sscguard.baseline import diff
 from sscguard.baseline.records import FILE, FileRecord
+from sscguard.model import Severity
 
 from .conftest import SHELL, by_subject
 
@@ -144,3 +145,29 @@ def test_missing_baseline_is_a_usage_error(tmp_path: Path, run: Callable[..., An
     result = run("baseline", "verify", "--db", str(tmp_path / "none.db"))
     assert result.code == 2
     assert "no baseline" in result.err
+
+
+def test_parallel_verify_matches_sequential(
+    www: Path, db: Path, init: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sscguard.baseline import engine
+    from sscguard.config import ScanConfig
+
+    (www / "gone").mkdir()
+    (www / "gone" / "old.php").write_text("<?php echo 1; ?>\n")
+    init(www)
+    (www / "zz-new").mkdir()
+    (www / "zz-new" / "page.php").write_bytes(SHELL)
+    (www / "gone" / "old.php").unlink()
+    (www / "gone").rmdir()
+    (www / "index.php").write_text("<?php echo 'v2'; ?>\n")
+
+    def findings(jobs: int) -> list[tuple[str, str]]:
+        cfg = ScanConfig(jobs=jobs, progress=False, min_severity=Severity.INFO)
+        doc = engine.verify("/", str(db), cfg)
+        return sorted((f.subject.path, f.rule_id) for f in doc.findings)
+
+    sequential = findings(1)
+    monkeypatch.setattr(engine, "PARALLEL_ABOVE", 0)
+    assert findings(2) == sequential
+    assert len(sequential) == 5  # new dir and page, removed dir and file, index.php changed

@@ -28,6 +28,7 @@ from sscguard.baseline.collect import Job
 from sscguard.baseline.locations import (
     ComponentLocation,
     host_to_disk,
+    key_path,
     kind_of,
     normalise,
     path_key,
@@ -337,11 +338,187 @@ class Change:
     md5: bytes | None = None
 
 
+# A candidate: (kind, key, lstat, link, sampled, want_hash); kind is "removed", "added" or
+# "changed" (stat differs, or re-hashed by the granularity rule or the sample).
+Candidate = tuple[str, bytes, "os.stat_result | None", "str | None", bool, bool]
+
+PARALLEL_ABOVE = 20000  # stored entries: below this one process walks everything
+
+
+def _candidates(
+    walked: Iterator[collect.Walked],
+    rows: Iterator[tuple[bytes, bytes]],
+    edge: int,
+    p_sample: float,
+    full: bool,
+    rng: random.Random,
+    counts: dict[str, int],
+) -> Iterator[Candidate]:
+    """Merge-join the walk with the stored rows; yield only what needs a closer look."""
+    row = next(rows, None)
+    item = next(walked, None)
+    entries = granular = 0
+    while row is not None or item is not None:
+        if item is None or (row is not None and row[0] < item[0]):
+            assert row is not None
+            yield ("removed", row[0], None, None, False, False)
+            row = next(rows, None)
+            continue
+        key, st, link = item
+        entries += 1
+        if row is None or row[0] > key:
+            yield ("added", key, st, link, False, True)
+            item = next(walked, None)
+            continue
+        mode = st.st_mode
+        ftype = ftype_of(mode)
+        same = row[1] == stat_blob(
+            ftype,
+            mode & 0o7777,
+            st.st_uid,
+            st.st_gid,
+            st.st_size,
+            st.st_ino,
+            st.st_dev,
+            st.st_mtime_ns,
+            st.st_ctime_ns,
+            link,
+        )
+        want = sampled = False
+        if ftype == FILE:
+            if full or not same:
+                want = True
+            elif st.st_mtime_ns >= edge or st.st_ctime_ns >= edge:
+                want = True
+                granular += 1
+            elif p_sample and rng.random() < p_sample:
+                want = sampled = True
+        if want or not same:
+            yield ("changed", key, st, link, sampled, want)
+        row = next(rows, None)
+        item = next(walked, None)
+    counts["entries"] = counts.get("entries", 0) + entries
+    counts["rehashed_granularity"] = counts.get("rehashed_granularity", 0) + granular
+
+
+def _walk_units(
+    root: str, units: Sequence[tuple[str, bool]], skipped: list[Skipped]
+) -> Iterator[collect.Walked]:
+    """Walk units in order: ``(host, True)`` a whole subtree, ``(host, False)`` one entry."""
+    for host, tree in units:
+        if tree:
+            yield from collect.walk(root, [host], skipped)
+            continue
+        disk = host_to_disk(root, host)
+        try:
+            st = os.lstat(disk)
+        except OSError:
+            continue
+        link = os.readlink(disk) if st.st_mode & 0o170000 == 0o120000 else None
+        yield path_key(host), st, link
+
+
+def _scan_range(
+    root: str,
+    db: str,
+    units: list[tuple[str, bool]],
+    lo: bytes,
+    hi: bytes | None,
+    edge: int,
+    p_sample: float,
+    full: bool,
+) -> tuple[list[Candidate], list[Skipped], dict[str, int]]:
+    """One worker's share of a parallel verify: its units against its key range of rows."""
+    skipped: list[Skipped] = []
+    counts: dict[str, int] = {}
+    rng = random.Random(os.urandom(32))  # noqa: S311 - unpredictable seed, cheap draws
+    with BaselineReader(db) as reader:
+        rows = reader.stat_rows_between(lo, hi)
+        found = list(
+            _candidates(_walk_units(root, units, skipped), rows, edge, p_sample, full, rng, counts)
+        )
+    return found, skipped, counts
+
+
+def _split(
+    root: str, reader: BaselineReader, roots: Sequence[str], parts: int
+) -> list[list[tuple[str, bool]]]:
+    """Contiguous groups of walk units (each root entry alone, then each child subtree, present
+    now or in the baseline) with about the same number of stored rows each."""
+    units: list[tuple[str, bool]] = []
+    for host in roots:
+        units.append((host, False))
+        key = path_key(host)
+        children = set(reader.child_keys(key))
+        disk = host_to_disk(root, host)
+        try:
+            if os.path.isdir(disk) and not os.path.islink(disk):
+                prefix = b"" if key == b"\0" else key
+                children.update(prefix + b"\0" + os.fsencode(n) for n in os.listdir(disk))
+        except OSError:
+            pass
+        units.extend((key_path(k), True) for k in sorted(children))
+    weights = [reader.count_below(path_key(h)) if tree else 1 for h, tree in units]
+    total = sum(weights) or 1
+    groups: list[list[tuple[str, bool]]] = [[]]
+    acc = 0
+    for unit, weight in zip(units, weights, strict=True):
+        if len(groups) < parts and groups[-1] and acc >= total * len(groups) / parts:
+            groups.append([])
+        groups[-1].append(unit)
+        acc += weight
+    return groups
+
+
+def _parallel_candidates(
+    root: str,
+    reader: BaselineReader,
+    roots: Sequence[str],
+    parts: int,
+    edge: int,
+    p_sample: float,
+    full: bool,
+    state: RunState,
+    counts: dict[str, int],
+) -> list[Candidate]:
+    """Walk and compare in ``parts`` processes (the walk is CPU-bound Python), key-ordered."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    groups = [g for g in _split(root, reader, roots, parts) if g]
+    bounds = [path_key(g[0][0]) for g in groups]
+    out: list[Candidate] = []
+    # fork: no threads are running yet, and the child opens its own database connection.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=len(groups), mp_context=context) as pool:
+        futures = [
+            pool.submit(
+                _scan_range,
+                root,
+                reader.path,
+                group,
+                bounds[i],
+                bounds[i + 1] if i + 1 < len(bounds) else None,
+                edge,
+                p_sample,
+                full,
+            )
+            for i, group in enumerate(groups)
+        ]
+        for future in futures:
+            found, skipped, part_counts = future.result()
+            out.extend(found)
+            state.skipped.extend(skipped)
+            for name, value in part_counts.items():
+                counts[name] = counts.get(name, 0) + value
+    return out
+
+
 def changes(
     root: str,
     reader: BaselineReader,
     roots: Sequence[str],
-    stored: Iterable[tuple[bytes, bytes]],
+    stored: Iterable[tuple[bytes, bytes]] | None,
     state: RunState,
     threads: int,
     sample: Sample,
@@ -350,80 +527,41 @@ def changes(
 ) -> Iterator[Change]:
     """Stream the paths that differ from the baseline (stat first, re-hash when needed).
 
-    ``stored`` are ``(key, stat blob)`` pairs in key order (``BaselineReader.stat_rows``).
-    Most entries are settled by one comparison of the stored blob with the fresh lstat's,
-    without building any object. With
-    ``stat_only``, entries whose stat changed but whose content did not are yielded too (with
-    no drifts), so that ``accept`` can refresh their stored stat.
+    ``stored`` are ``(key, stat blob)`` pairs in key order covering ``roots``, or ``None`` for
+    the whole baseline (then a large tree is walked by ``threads`` processes). Most entries are
+    settled by one comparison of the stored blob with the fresh lstat's, without building any
+    object. With ``stat_only``, entries whose stat changed but whose content did not are
+    yielded too (with no drifts), so that ``accept`` can refresh their stored stat.
     """
     edge = reader.started_ns - GRANULARITY_NS
     p_sample = 0.0 if full else sample.probability(reader.count())
-    rng = random.Random(os.urandom(32))  # unpredictable to an attacker, cheap per draw  # noqa: S311
-    counts = {"entries": 0, "rehashed_granularity": 0}
-
-    def disk_of(rec: FileRecord) -> str:
-        return host_to_disk(root, rec.path)
+    counts: dict[str, int] = {}
+    candidates: Iterable[Candidate]
+    if stored is None and threads > 1 and reader.count() > PARALLEL_ABOVE:
+        candidates = _parallel_candidates(
+            root, reader, roots, min(threads, 8), edge, p_sample, full, state, counts
+        )
+    else:
+        rng = random.Random(os.urandom(32))  # noqa: S311 - unpredictable seed, cheap draws
+        rows = iter(stored) if stored is not None else reader.stat_rows()
+        candidates = _candidates(
+            collect.walk(root, roots, state.skipped), rows, edge, p_sample, full, rng, counts
+        )
 
     def jobs() -> Iterator[Job]:
-        walked = collect.walk(root, roots, state.skipped)
-        rows = iter(stored)
-        row = next(rows, None)
-        item = next(walked, None)
-        entries = 0
-        while row is not None or item is not None:
-            if item is None or (row is not None and row[0] < item[0]):
-                assert row is not None
-                yield Job(None, "", payload=_Pair(row_record(reader.raw_get(row[0]))))
-                row = next(rows, None)
+        for kind, key, st, link, sampled, want in candidates:
+            if kind == "removed" or st is None:
+                yield Job(None, "", payload=_Pair(row_record(reader.raw_get(key))))
                 continue
-            key, st, link = item
-            entries += 1
-            if row is None or row[0] > key:
-                new = collect.record_of(key, st, link)
+            new = collect.record_of(key, st, link)
+            disk = host_to_disk(root, new.path)
+            if kind == "added":
                 yield Job(
-                    new,
-                    disk_of(new),
-                    want_hash=new.ftype == FILE,
-                    want_md5=True,
-                    payload=_Pair(None),
+                    new, disk, want_hash=new.ftype == FILE, want_md5=True, payload=_Pair(None)
                 )
-                item = next(walked, None)
                 continue
-            mode = st.st_mode
-            ftype = ftype_of(mode)
-            same = row[1] == stat_blob(
-                ftype,
-                mode & 0o7777,
-                st.st_uid,
-                st.st_gid,
-                st.st_size,
-                st.st_ino,
-                st.st_dev,
-                st.st_mtime_ns,
-                st.st_ctime_ns,
-                link,
-            )
-            want = sampled = False
-            if ftype == FILE:
-                if full or not same:
-                    want = True
-                elif st.st_mtime_ns >= edge or st.st_ctime_ns >= edge:
-                    want = True
-                    counts["rehashed_granularity"] += 1
-                elif p_sample and rng.random() < p_sample:
-                    want = sampled = True
-            if want or not same:
-                new = collect.record_of(key, st, link)
-                yield Job(
-                    new,
-                    disk_of(new),
-                    want_hash=want,
-                    want_md5=want,
-                    payload=_Pair(row_record(reader.raw_get(key)), sampled),
-                )
-            row = next(rows, None)
-            item = next(walked, None)
-        counts["entries"] = entries
+            old = row_record(reader.raw_get(key))
+            yield Job(new, disk, want_hash=want, want_md5=want, payload=_Pair(old, sampled))
 
     try:
         yield from _settle(collect.hash_stream(jobs(), threads), state, stat_only)
@@ -579,7 +717,7 @@ def verify(
                 root,
                 reader,
                 roots,
-                reader.stat_rows(),
+                None,
                 state,
                 config.jobs,
                 sample or Sample(),
@@ -647,7 +785,7 @@ def accept(
         state = RunState()
         if accept_all:
             roots = walk_roots(locations)
-            stored: Iterable[tuple[bytes, bytes]] = reader.stat_rows()
+            stored: Iterable[tuple[bytes, bytes]] | None = None
             found = list(
                 changes(
                     root, reader, roots, stored, state, config.jobs, Sample(fraction=0), False, True

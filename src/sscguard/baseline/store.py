@@ -284,6 +284,38 @@ class BaselineReader:
                 return
             yield from chunk
 
+    def stat_rows_between(self, lo: bytes, hi: bytes | None) -> Iterator[tuple[bytes, bytes]]:
+        """``(key, stat blob)`` with ``lo <= key < hi`` (no upper bound for ``None``)."""
+        if hi is None:
+            cursor = self.conn.execute(
+                "SELECT key, st FROM files WHERE key >= ? ORDER BY key", (lo,)
+            )
+        else:
+            cursor = self.conn.execute(
+                "SELECT key, st FROM files WHERE key >= ? AND key < ? ORDER BY key", (lo, hi)
+            )
+        while True:
+            chunk = cursor.fetchmany(8192)
+            if not chunk:
+                return
+            yield from chunk
+
+    def child_keys(self, key: bytes) -> list[bytes]:
+        """Keys of the direct children of a stored entry."""
+        _, lo, hi = _range(key)
+        start = len(lo) + 1 if key != b"\0" else 2
+        query = (
+            "SELECT key FROM files WHERE key > ? AND key < ? AND instr(substr(key, ?), x'00') = 0"
+        )
+        return [row[0] for row in self.conn.execute(query, (lo, hi, start)) if row[0] != key]
+
+    def count_below(self, key: bytes) -> int:
+        first, lo, hi = _range(key)
+        (n,) = self.conn.execute(
+            "SELECT count(*) FROM files WHERE key = ? OR (key > ? AND key < ?)", (first, lo, hi)
+        ).fetchone()
+        return int(n)
+
     def raw_get(self, key: bytes) -> tuple[Any, ...]:
         row: tuple[Any, ...] = self.conn.execute(
             f"SELECT {FILE_COLUMNS} FROM files WHERE key = ?",  # noqa: S608

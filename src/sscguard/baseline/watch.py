@@ -340,9 +340,9 @@ class Watcher:
                 self.root,
                 self.reader,
                 self.roots,
-                self.reader.stat_rows(),
+                None,
                 state,
-                self.config.jobs,
+                1,  # no worker processes: forking next to the watcher's threads is unsafe
                 Sample(fraction=0),
                 False,
             )
