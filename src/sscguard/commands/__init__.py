@@ -25,6 +25,7 @@ def registry() -> list[ModuleType]:
     """The subcommands in the order ``--help`` lists them. Add new commands here."""
     from sscguard.commands import (
         audit,
+        baseline,
         hunt,
         inventory,
         logs,
@@ -43,6 +44,7 @@ def registry() -> list[ModuleType]:
         scan,
         inventory,
         audit,
+        baseline,
         sql,
         logs,
         processes,
