@@ -31,6 +31,8 @@ class HuntOptions:
     sql_catalogs: tuple[str, ...] = ()
     extra_paths: tuple[str, ...] = ()
     event_files: tuple[str, ...] = ()
+    baseline_db: str | None = None
+    baseline_pubkey: str | None = None
 
 
 @dataclass(slots=True)
@@ -173,6 +175,18 @@ def _events(ctx: HuntContext) -> PartResult:
     return run_logs(options, command="events")
 
 
+def _baseline(ctx: HuntContext) -> PartResult:
+    from sscguard.commands.baseline import default_db
+
+    db = ctx.options.baseline_db or default_db()
+    if not os.path.isfile(db):
+        return f"no baseline yet at {db} (create one with: sscguard baseline init)"
+    from sscguard.baseline.engine import verify
+
+    return verify(ctx.options.root, db, ctx.config, pubkey=ctx.options.baseline_pubkey,
+                  command="baseline verify")  # fmt: skip
+
+
 def _processes(ctx: HuntContext) -> PartResult:
     if os.path.realpath(ctx.options.root) != "/":
         return "process and network checks need the live host (--root /), not an image"
@@ -186,6 +200,7 @@ def _processes(ctx: HuntContext) -> PartResult:
 PARTS: tuple[tuple[str, Part], ...] = (
     ("components", _components),
     ("content", _content),
+    ("baseline", _baseline),
     ("sql", _sql),
     ("logs", _logs),
     ("events", _events),

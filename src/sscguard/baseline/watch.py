@@ -410,3 +410,41 @@ def _state_key(finding: Finding) -> str:
 
 
 __all__ = ["Watcher"]
+
+
+def start_background(
+    write: Callable[[dict[str, Any]], None],
+    stop: threading.Event,
+    db: str,
+    root: str = "/",
+    pubkey: str | None = None,
+) -> Callable[[], None] | None:
+    """Run the integrity watch of baseline ``db`` in a thread for ``sscguard watch``.
+
+    ``write`` receives the same JSON-ready records ``baseline watch`` prints (status,
+    finding, skipped), from the watch thread. Returns a ``join`` that returns soon after
+    ``stop`` is set, or None when there is no baseline at ``db`` (nothing to compare with).
+    A baseline whose signature fails with ``pubkey`` raises ``BaselineError``.
+    """
+    from sscguard.baseline.engine import open_baseline
+
+    if not os.path.isfile(db):
+        return None
+    open_baseline(db, pubkey, None).close()  # refuse a bad signature here, in the caller
+    config = ScanConfig(jobs=1, progress=False)
+
+    def body() -> None:  # SQLite connections belong to the thread that opens them
+        try:
+            with open_baseline(db, pubkey, None) as reader:
+                Watcher(root, reader, config, write).run(stop)
+        except Exception as exc:  # report, never kill the process watch
+            log.debug("integrity watch failed", exc_info=True)
+            write({"type": "status", "event": "integrity-watch-failed", "detail": repr(exc)})
+
+    thread = threading.Thread(target=body, name="sscguard-integrity-watch", daemon=True)
+    thread.start()
+
+    def join() -> None:
+        thread.join(timeout=10)
+
+    return join

@@ -21,7 +21,7 @@ DESCRIPTION = (
 DEFAULT_DB = "/var/lib/sscguard/baseline.db"
 
 
-def _db_default() -> str:
+def default_db() -> str:
     return os.environ.get("SSCGUARD_BASELINE_DB") or DEFAULT_DB
 
 
@@ -165,7 +165,7 @@ def run(args: argparse.Namespace) -> int:
     action = getattr(args, "baseline_action", None)
     if action is None:
         raise UsageError("choose an action: init, verify, accept, watch, sign, keygen or show")
-    db = args.db or _db_default()
+    db = args.db or default_db()
     handler = {
         "init": _init,
         "verify": _verify,

@@ -28,6 +28,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--path", action="append", default=[], metavar="PATH", help="also scan this path"
     )
+    parser.add_argument(
+        "--baseline",
+        metavar="DB",
+        help="integrity baseline to verify (default: $SSCGUARD_BASELINE_DB or "
+        "/var/lib/sscguard/baseline.db, when it exists)",
+    )
+    parser.add_argument(
+        "--pubkey", metavar="PEM", help="refuse the baseline unless its signature verifies"
+    )
+    parser.add_argument(
+        "--events", action="append", default=[], metavar="FILE",
+        help="event records (EVTX, event XML/JSON, auditd) besides those found under the root",
+    )  # fmt: skip
     parser.add_argument("--rules", action="append", metavar="DIR", help="extra YARA rules")
     parser.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes")
     parser.add_argument(
@@ -52,6 +65,9 @@ def run(args: argparse.Namespace) -> int:
         root=args.root,
         sql_catalogs=tuple(args.sql_catalog),
         extra_paths=tuple(args.path),
+        event_files=tuple(args.events),
+        baseline_db=args.baseline,
+        baseline_pubkey=args.pubkey,
     )
     with progress_observer(show_progress(cfg, args)) as observer:
         doc = hunt(options, cfg, observer=observer, command=command_line())

@@ -40,6 +40,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-netlink", action="store_true", help="do not use the kernel proc connector"
     )
+    parser.add_argument(
+        "--integrity-baseline",
+        metavar="DB",
+        help="file-integrity baseline to watch (default: $SSCGUARD_BASELINE_DB or "
+        "/var/lib/sscguard/baseline.db, when it exists)",
+    )
+    parser.add_argument(
+        "--no-integrity", action="store_true", help="do not run the file-integrity watch"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
     import threading
 
+    from sscguard.commands.baseline import default_db
     from sscguard.live import baseline
     from sscguard.live.watch import Watch, WatchOptions
 
@@ -61,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
         known=baseline.load(args.baseline) if args.baseline else None,
         duration=args.duration,
         use_netlink=not args.no_netlink,
+        integrity=not args.no_integrity,
+        integrity_db=args.integrity_baseline or default_db(),
     )
     stop = threading.Event()
 

@@ -63,25 +63,15 @@ def discover_access_logs() -> list[str]:
 
 
 def integrity_watch_hook(
-    emit: Callable[[Finding], None], stop: threading.Event
+    write: Callable[[dict[str, Any]], None], stop: threading.Event, db: str | None
 ) -> Callable[[], None] | None:
-    """Start the file-integrity watch in the background when the feature is installed.
-
-    Contract for ``sscguard.baseline.watch.start_background(emit, stop) -> join``: it calls
-    ``emit(finding)`` from any thread, returns at once, and its ``join()`` returns soon after
-    ``stop`` is set. Absent module or function: None (the watch runs without it).
-    """
-    try:
-        import importlib
-
-        module = importlib.import_module("sscguard.baseline.watch")
-    except ImportError:
+    """Start the file-integrity watch of baseline ``db`` in the background (records go to
+    ``write``); None when no baseline exists there yet."""
+    if not db:
         return None
-    start = getattr(module, "start_background", None)
-    if start is None:
-        return None
-    join: Callable[[], None] = start(emit, stop)
-    return join
+    from sscguard.baseline.watch import start_background
+
+    return start_background(write, stop, db)
 
 
 @dataclass(slots=True)
@@ -93,6 +83,7 @@ class WatchOptions:
     duration: float | None = None  # stop after this many seconds (tests, cron)
     use_netlink: bool = True
     integrity: bool = True
+    integrity_db: str | None = None  # the file-integrity baseline (sscguard baseline init)
 
 
 class Watch:
@@ -254,7 +245,11 @@ class Watch:
         tails = [LogTail(path) for path in logs]
         for tail in tails:
             tail.start()
-        join_integrity = integrity_watch_hook(self.emit, self.stop) if opts.integrity else None
+        join_integrity = (
+            integrity_watch_hook(self._write, self.stop, opts.integrity_db)
+            if opts.integrity
+            else None
+        )
         self.status(
             "started",
             interval=opts.interval,
@@ -265,6 +260,7 @@ class Watch:
             "(run as root for the kernel proc connector)",
             access_logs=logs,
             integrity_watch=join_integrity is not None,
+            integrity_baseline=opts.integrity_db if join_integrity is not None else None,
         )
         deadline = time.monotonic() + opts.duration if opts.duration else None
         next_poll = 0.0
