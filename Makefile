@@ -27,10 +27,10 @@ $(SARIF_SCHEMA):
 demo: setup
 	rm -rf $(DEMO_DIR)
 	$(BIN)/python examples/build_demo.py $(DEMO_DIR)
-	$(BIN)/sscguard hunt --no-progress --root $(DEMO_DIR)/lab \
+	$(BIN)/sscguard hunt --no-progress --root $(DEMO_DIR)/lab --baseline $(DEMO_DIR)/baseline.db \
 	  --sql-catalog $(DEMO_DIR)/lab/collected/sql/mariadb-web1.jsonl; rc=$$?; \
 	  if [ $$rc -ne 1 ]; then echo "demo: expected exit 1 (findings), got $$rc"; exit 1; fi
-	$(BIN)/sscguard hunt --no-progress -q --root $(DEMO_DIR)/lab \
+	$(BIN)/sscguard hunt --no-progress -q --root $(DEMO_DIR)/lab --baseline $(DEMO_DIR)/baseline.db \
 	  --sql-catalog $(DEMO_DIR)/lab/collected/sql/mariadb-web1.jsonl \
 	  --format json -o $(DEMO_DIR)/result.json || test $$? -eq 1
 	$(BIN)/sscguard report $(DEMO_DIR)/result.json --format html -o $(DEMO_DIR)/report.html || test $$? -eq 1

@@ -286,23 +286,49 @@ APP_DEPLOYED = 1_788_256_800  # 2026-09-01T10:00:00Z
 INTRUSION = 1_794_996_000  # 2026-11-18T10:00:00Z
 
 
-def build(out: Path) -> dict[str, object]:
-    """Write the lab under ``out/lab`` and return (and save) what a hunt must find."""
-    lab = out / "lab"
-    linux_host(lab, clean=False)
-    windows_host(lab, clean=False)
-    esxi_host(lab, clean=False)
-    for folder, _, names in os.walk(lab):  # the server as installed in September
+def _servers(lab: Path, clean: bool) -> None:
+    linux_host(lab, clean=clean)
+    windows_host(lab, clean=clean)
+    esxi_host(lab, clean=clean)
+    stamp = APP_DEPLOYED if clean else INTRUSION - 3_600
+    for folder, _, names in os.walk(lab):
         for name in names:
-            os.utime(os.path.join(folder, name), (APP_DEPLOYED, APP_DEPLOYED))
-    for index, (rel, text) in enumerate({**BENIGN, **PLANTED}.items()):
+            path = os.path.join(folder, name)
+            if clean or os.stat(path).st_mtime > INTRUSION + 30 * 86_400:  # written just now
+                os.utime(path, (stamp, stamp), follow_symlinks=False)
+
+
+def _write_files(lab: Path, files: dict[str, str], first: int, step: int) -> None:
+    for index, (rel, text) in enumerate(files.items()):
         path = lab / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-        # A realistic history: the application was deployed in September, the shells arrived
-        # one by one over three days in November (the report's timeline shows them).
-        when = APP_DEPLOYED + index * 60 if rel in BENIGN else INTRUSION + index * 9_000
-        os.utime(path, (when, when))
+        os.utime(path, (first + index * step, first + index * step))
+
+
+def _take_baseline(lab: Path, db: Path) -> None:
+    """`sscguard baseline init` on the freshly installed servers (the September state)."""
+    from sscguard.cli import main as sscguard
+
+    db.unlink(missing_ok=True)
+    code = sscguard(["baseline", "init", "--root", str(lab), "--db", str(db), "-q",
+                     "--no-progress", "--format", "json", "-o", os.devnull])  # fmt: skip
+    if code not in (0, 1):
+        raise SystemExit(f"baseline init failed with exit code {code}")
+
+
+def build(out: Path) -> dict[str, object]:
+    """Write the lab under ``out/lab`` and return (and save) what a hunt must find."""
+    lab = out / "lab"
+    # September: the servers as installed, and the integrity baseline taken then.
+    _servers(lab, clean=True)
+    _write_files(lab, BENIGN, APP_DEPLOYED, 60)
+    baseline = out / "baseline.db"
+    _take_baseline(lab, baseline)
+    # November: the intrusion changes components and drops shells (below).
+    _servers(lab, clean=False)
+    _write_files(lab, BENIGN, APP_DEPLOYED, 60)  # the application, as deployed, unchanged
+    _write_files(lab, PLANTED, INTRUSION, 9_000)  # the shells, one by one over three days
     plugins = lab / "usr/lib/mysql/plugin"  # the UDF library the catalog's mysql.func row names
     plugins.mkdir(parents=True, exist_ok=True)
     (lab / "var/lib/mysql").mkdir(parents=True, exist_ok=True)  # the server's datadir
@@ -319,11 +345,15 @@ def build(out: Path) -> dict[str, object]:
     catalog.parent.mkdir(parents=True, exist_ok=True)
     catalog.write_text(_sql_catalog(), encoding="utf-8")
     expected_rules = sorted(
-        {r for rules in EXPECTED.values() for r in rules} | SQL_EXPECTED | LOG_EXPECTED
+        {r for rules in EXPECTED.values() for r in rules}
+        | SQL_EXPECTED
+        | LOG_EXPECTED
+        | BASELINE_EXPECTED
     )
     manifest: dict[str, object] = {
         "root": str(lab),
         "sql_catalog": str(catalog),
+        "baseline": str(baseline),
         "planted_shells": sorted(str(lab / rel) for rel in PLANTED),
         "benign_files": sorted(str(lab / rel) for rel in BENIGN),
         "top_ranked_uri": "/uploads/thumb.php",
@@ -335,6 +365,9 @@ def build(out: Path) -> dict[str, object]:
 
 # What the SQL catalog must raise: the mysql.func row, the event calling it, secure_file_priv.
 SQL_EXPECTED = {"SSC-001-020", "SSC-001-022", "SSC-001-024"}
+# What the baseline verify must raise: files added to web roots and component folders, and
+# component files whose content changed since September.
+BASELINE_EXPECTED = {"SSC-000-100", "SSC-000-102"}
 # What the logs and event records must raise: the ranked shell, its command parameters, the
 # upload before it, the request tied to the flagged file, the server's shell and recon
 # children (Sysmon and auditd), and the transport agent install (MSExchange event 6).

@@ -30,13 +30,20 @@ def _build(out: Path) -> dict[str, Any]:
 def test_demo_hunt_finds_every_planted_item_and_no_benign_file(tmp_path: Path) -> None:
     manifest = _build(tmp_path)
     assert json.loads((tmp_path / "planted.json").read_text()) == manifest
-    options = HuntOptions(root=manifest["root"], sql_catalogs=(manifest["sql_catalog"],))
+    options = HuntOptions(
+        root=manifest["root"],
+        sql_catalogs=(manifest["sql_catalog"],),
+        baseline_db=manifest["baseline"],
+    )
     doc = hunt(options, ScanConfig(jobs=1, progress=False))
     rules = {f.rule_id for f in doc.findings}
     subjects = {f.subject.path for f in doc.findings}
     assert set(manifest["expected_rules"]) <= rules
     assert set(manifest["planted_shells"]) <= subjects
     assert not subjects & set(manifest["benign_files"])
+    # the baseline taken at install time shows every planted shell as an added file
+    added = {f.subject.path for f in doc.findings if f.rule_id == "SSC-000-100"}
+    assert set(manifest["planted_shells"]) <= added
     ranked = [f for f in doc.findings if f.rule_id == "SSC-003-200" and "#1:" in f.title]
     assert len(ranked) == 1 and manifest["top_ranked_uri"] in ranked[0].title
     # every finding is explained and carries ATT&CK references and a fix
