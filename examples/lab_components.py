@@ -50,6 +50,7 @@ EXPECTED = {
         "SSC-004-021",
         "SSC-004-022",
         "SSC-004-023",
+        "SSC-004-024",
         "SSC-002-001",
         "SSC-002-002",
         "SSC-002-003",
@@ -377,6 +378,20 @@ def _agents(rogue: bool) -> str:
     )
 
 
+def unsigned_pe() -> bytes:
+    """A minimal PE32+ header with an empty certificate directory: no code, no signature."""
+    import struct
+
+    dos = bytearray(0x40)
+    dos[:2] = b"MZ"
+    struct.pack_into("<I", dos, 0x3C, 0x40)
+    coff = b"PE\0\0" + struct.pack("<HHIIIHH", 0x8664, 0, 0, 0, 0, 240, 0x2022)
+    optional = bytearray(240)
+    struct.pack_into("<H", optional, 0, 0x20B)  # PE32+
+    struct.pack_into("<I", optional, 108, 16)  # 16 data directories, all empty
+    return bytes(dos) + coff + bytes(optional)
+
+
 def windows_host(root: Path, clean: bool) -> None:
     rogue = not clean
     _w(root, "/Windows/System32/inetsrv/config/applicationHost.config", _apphost(rogue))
@@ -394,9 +409,9 @@ def windows_host(root: Path, clean: bool) -> None:
     if clean:
         hivegen.system_hive(hive, current=1)
         return
-    _w(root, "/ProgramData/Microsoft/Crypto/RSA/iisrsa.dll", b"MZ")
-    _w(root, "/Windows/System32/inetsrv/cachuri64.dll", b"MZ")
-    _w(root, "/inetpub/temp/authfilter.dll", b"MZ")
+    _w(root, "/ProgramData/Microsoft/Crypto/RSA/iisrsa.dll", unsigned_pe())
+    _w(root, "/Windows/System32/inetsrv/cachuri64.dll", unsigned_pe())
+    _w(root, "/inetpub/temp/authfilter.dll", unsigned_pe())
     _w(
         root,
         "/Program Files/Microsoft/Exchange Server/V15/bin/Microsoft.Exchange.Rules.Filter.dll",

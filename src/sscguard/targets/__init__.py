@@ -35,7 +35,7 @@ SIG_NO_DIGEST = "package-no-digest"
 SIG_MISSING = "missing"  # configured but absent
 SIG_UNKNOWN = "unknown"  # no package database to ask (or unreadable file)
 SIG_NA = "n/a"  # not a file (a Java class name, a registry value, ...)
-SIG_UNVERIFIED = "unverified"  # a Windows binary: Authenticode is not checked yet
+SIG_UNVERIFIED = "unverified"  # a Windows binary that could not be read for its signature
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,10 +61,17 @@ def _xml(b: Builder, path: str) -> XmlNode | None:
 
 
 def _state(b: Builder, path: str) -> str:
+    """The Authenticode state of a Windows binary: unsigned, signed: NAME, invalid: ...,
+    unverifiable: ... (no trust store here), or not-pe: ..."""
+    from sscguard.baseline.pe_signature import MAX_PE_BYTES, signature_state
+
     if not b.fs.exists(path):
         return SIG_MISSING
     b.note_path(path)
-    return SIG_UNVERIFIED
+    data = b.fs.read(path, max_size=MAX_PE_BYTES)
+    if isinstance(data, Skipped):
+        return SIG_UNVERIFIED
+    return signature_state(data)
 
 
 def find_iis(b: Builder) -> None:

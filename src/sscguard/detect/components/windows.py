@@ -133,6 +133,27 @@ def iis_native_outside(inv: Inventory) -> Iterator[Hit]:
 
 
 @check(
+    "SSC-004-024",
+    "IIS module or ISAPI filter DLL without a valid Authenticode signature",
+    (ref("T1505.004", FILE, "M1045", "M1047"),),
+    Severity.HIGH,
+    Confidence.MEDIUM,
+    "The DLL IIS loads into its worker processes carries no Authenticode signature (or a "
+    "broken one); the modules Windows and Microsoft products install are all signed, and "
+    "backdoor modules usually are not.",
+    "Verify the DLL's origin (sigcheck -a, the vendor), and if no product accounts for it "
+    "uninstall the module, preserve the DLL and recycle the application pools.",
+)
+def iis_unsigned(inv: Inventory) -> Iterator[Hit]:
+    for c in inv.components:
+        if c.kind not in ("native-module", "isapi-filter", "isapi-handler") or not c.path:
+            continue
+        state = c.signature_state or ""
+        if state == "unsigned" or state.startswith("invalid:"):
+            yield component_hit(inv, c, f"Authenticode: {state}")
+
+
+@check(
     "SSC-004-021",
     "IIS native module that is not a stock module",
     (ref("T1505.004", FILE, "M1047", "M1045"),),
