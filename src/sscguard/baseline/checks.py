@@ -16,6 +16,7 @@ from sscguard.baseline import diff
 from sscguard.baseline.diff import Drift
 from sscguard.baseline.locations import ComponentLocation
 from sscguard.baseline.records import FILE, FileRecord
+from sscguard.checks import claim
 from sscguard.model import (
     AttackRef,
     Confidence,
@@ -54,6 +55,7 @@ def _register(*checks: Check) -> None:
     for check in checks:
         if check.id in CHECKS:
             raise ValueError(f"duplicate check ID {check.id}")
+        claim(check.id, "baseline")
         CHECKS[check.id] = check
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from sscguard.checks import claim
 from sscguard.model import (
     AttackRef,
     Confidence,
@@ -277,6 +278,7 @@ class Registry:
         info = CheckInfo(check_id, engine, title, severity, confidence, attack, why, remediation)
 
         def register(fn: CheckFn) -> CheckFn:
+            claim(check_id, "sql")
             self.checks[check_id] = Check(info, fn)
             return fn
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from sscguard.checks import claim
 from sscguard.model import (
     AttackRef,
     Confidence,
@@ -76,6 +77,7 @@ def check(
         prefix, number = id[:8], int(id[8:])
         if not any(prefix == p and lo <= number <= hi for p, lo, hi in ID_RANGES):
             raise ValueError(f"check ID {id} is outside the component audit's ranges")
+        claim(id, "components")
         CHECKS[id] = Check(id, title, attack, severity, confidence, why, remediation, fn)
         return fn
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sscguard.attack import ref
+from sscguard.checks import claim
 from sscguard.model import (
     AttackRef,
     Confidence,
@@ -53,6 +54,7 @@ def _check(
     if id in CHECKS:
         raise ValueError(f"duplicate check ID {id}")
     check = Check(id, title, attack, severity, confidence, why, remediation)
+    claim(id, "logs")
     CHECKS[id] = check
     return check
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sscguard.attack import ref
+from sscguard.checks import claim
 from sscguard.model import AttackRef, Confidence, Evidence, Finding, Location, Severity
 from sscguard.model import make_fingerprint as _fingerprint
 
@@ -30,6 +31,7 @@ CHECKS: dict[str, Check] = {}
 def register(check: Check) -> Check:
     if check.id in CHECKS:
         raise ValueError(f"duplicate check ID {check.id}")
+    claim(check.id, "processes")
     CHECKS[check.id] = check
     return check
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sscguard import attack
+from sscguard.checks import claim
 from sscguard.detect.webshell import scoring
 from sscguard.detect.webshell.flow import Analysis, Budget, FlowPath, SinkKind
 from sscguard.detect.webshell.stats import Stats, measure
@@ -428,6 +429,10 @@ def check_registry(detectors: Sequence[Detector] = DETECTORS) -> None:
                         f"duplicate detector id {rule_id} ({seen[rule_id]}, {det.name})"
                     )
             seen.setdefault(rule_id, det.name)
+
+
+for _rule_id in dict.fromkeys(i for det in DETECTORS for i in det.ids):
+    claim(_rule_id, "code-analysis")
 
 
 def run_detectors(
