@@ -125,6 +125,11 @@ def main() -> int:
     parser.add_argument("--tree", default=default_tree)
     parser.add_argument("--yara-rules", help="rule file or folder for the peer (default: ours)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--yara-only",
+        action="store_true",
+        help="sscguard without its code analysers (--no-code-analysis): the same matching work",
+    )
     args = parser.parse_args()
 
     tree = Path(args.tree)
@@ -172,6 +177,7 @@ def main() -> int:
             os.devnull,
             "-j",
             str(args.jobs),
+            *(["--no-code-analysis"] if args.yara_only else []),
             str(tree),
         ],
     )
