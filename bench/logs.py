@@ -18,64 +18,17 @@ import json
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from treemeasure import Measure, measure  # noqa: E402
+
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-@dataclass
-class Measure:
-    name: str
-    wall_s: float
-    peak_rss_mb: float
-    exit_code: int
-
-
-def _tree_rss_kb(pid: int) -> int:
-    total, stack, seen = 0, [pid], set()
-    while stack:
-        current = stack.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        try:
-            with open(f"/proc/{current}/status") as handle:
-                total += next((int(ln.split()[1]) for ln in handle if ln.startswith("VmRSS:")), 0)
-            with open(f"/proc/{current}/task/{current}/children") as handle:
-                stack.extend(int(c) for c in handle.read().split())
-        except (OSError, ValueError):
-            continue
-    return total
-
-
-def measure(name: str, cmd: list[str]) -> Measure:
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
-    done = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, _tree_rss_kb(proc.pid))
-            time.sleep(0.02)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _, err = proc.communicate()
-    wall = time.perf_counter() - start
-    done.set()
-    sampler.join()
-    if proc.returncode not in (0, 1):
-        print(f"{name} failed ({proc.returncode}): {err.decode(errors='replace')[-400:]}")
-    return Measure(name, wall, peak / 1024, proc.returncode)
 
 
 def _line(

@@ -17,69 +17,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-@dataclass
-class Measure:
-    name: str
-    wall_s: float
-    peak_rss_mb: float
-    exit_code: int
-
-
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc."""
-    total = 0
-    stack = [pid]
-    seen: set[int] = set()
-    while stack:
-        current = stack.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        try:
-            with open(f"/proc/{current}/status") as handle:
-                for line in handle:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-                        break
-            for task in os.listdir(f"/proc/{current}/task"):
-                with open(f"/proc/{current}/task/{task}/children") as handle:
-                    stack.extend(int(c) for c in handle.read().split())
-        except (OSError, ValueError):
-            continue
-    return total
-
-
-def run(name: str, argv: list[str]) -> Measure:
-    peak = 0
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    done = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, _tree_rss_kb(proc.pid))
-            time.sleep(0.02)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _, err = proc.communicate()
-    wall = time.perf_counter() - start
-    done.set()
-    sampler.join()
-    if proc.returncode not in (0, 1):
-        sys.stderr.write(
-            f"{name} exited {proc.returncode}: {err.decode(errors='replace')[-2000:]}\n"
-        )
-    return Measure(name, wall, peak / 1024, proc.returncode)
+from treemeasure import measure  # noqa: E402
 
 
 def tree_size(tree: Path) -> tuple[int, int]:
@@ -165,7 +108,7 @@ def main() -> int:
             except OSError:
                 pass
 
-    ours = run(
+    ours = measure(
         "sscguard",
         [
             sscguard,
@@ -181,7 +124,7 @@ def main() -> int:
             str(tree),
         ],
     )
-    peer = run(
+    peer = measure(
         "yara -r",
         [yara, "-r", "-w", "-p", str(args.jobs), *EXTERNALS, *rule_args, str(tree)],
     )
