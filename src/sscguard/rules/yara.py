@@ -165,7 +165,7 @@ def builtin_info(
 def user_info(
     identifier: str, namespace: str, meta: Sequence[tuple[str, Any]], source: str
 ) -> RuleInfo:
-    """Map a third-party rule's metadata (LOKI/signature-base conventions) onto ours."""
+    """Map a third-party rule's metadata (LOKI-style `score` and `description`) onto ours."""
     values = {k: v.decode("utf-8", "replace") if isinstance(v, bytes) else v for k, v in meta}
     score = values.get("score")
     if isinstance(score, int) and not isinstance(score, bool):
