@@ -23,6 +23,7 @@ from sscguard import __version__
 from sscguard.config import ScanConfig
 from sscguard.detect.webshell.detectors import run_detectors
 from sscguard.detect.webshell.signatures import findings_for
+from sscguard.extract.archive import is_archive, members
 from sscguard.extract.files import (
     FileContent,
     FileEntry,
@@ -115,28 +116,53 @@ def analyse_content(
                 f"{len(content.data) // 2} bytes were scanned",
             )
         )
+    _analyse_bytes(
+        shown, content.data, content.truncated, content.size, mtime, matcher, result,
+        code_analysis,
+    )  # fmt: skip
+    if not content.truncated and is_archive(shown, content.data[:4]):
+        for member in members(shown, content.data):
+            if isinstance(member, Skipped):
+                result.skipped.append(member)
+                continue
+            result.size += len(member.data)
+            _analyse_bytes(
+                member.path, member.data, False, len(member.data), mtime, matcher, result,
+                code_analysis,
+            )  # fmt: skip
+    return result
+
+
+def _analyse_bytes(
+    shown: str,
+    data: bytes,
+    truncated: bool,
+    size: int,
+    mtime: str,
+    matcher: Matcher,
+    result: BatchResult,
+    code_analysis: bool,
+) -> None:
+    """The YARA rules, then the code analysers, on one file's (or archive member's) bytes."""
     externals = {
         "filename": os.path.basename(shown),
         "filepath": shown,
         "extension": extension(shown),
-        "filetype": filetype(content.data[:16]),
+        "filetype": filetype(data[:16]),
     }
     try:
-        hits = matcher.match(content.data, externals)
+        hits = matcher.match(data, externals)
     except MatchError as exc:
         result.skipped.append(Skipped(shown, SkipCode.ERROR, str(exc)))
-        return result
-    result.findings.extend(
-        findings_for(shown, content.data, hits, content.truncated, size=content.size, mtime=mtime)
-    )
+        return
+    result.findings.extend(findings_for(shown, data, hits, truncated, size=size, mtime=mtime))
     if not code_analysis:
-        return result
+        return
     try:
-        result.findings.extend(run_detectors(shown, content.data, hits, content.truncated))
+        result.findings.extend(run_detectors(shown, data, hits, truncated))
     except Exception as exc:  # a code analyser bug must not lose the YARA findings
         log.debug("code analysis failed on %r", shown, exc_info=True)
         result.skipped.append(Skipped(shown, SkipCode.ERROR, f"code analysis failed: {exc!r}"))
-    return result
 
 
 _WORKER: tuple[Matcher, int, bool] | None = None
