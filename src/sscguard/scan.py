@@ -159,7 +159,7 @@ def _analyse_bytes(
     if not code_analysis:
         return
     try:
-        result.findings.extend(run_detectors(shown, data, hits, truncated))
+        result.findings.extend(run_detectors(shown, data, hits, truncated, matcher.gates))
     except Exception as exc:  # a code analyser bug must not lose the YARA findings
         log.debug("code analysis failed on %r", shown, exc_info=True)
         result.skipped.append(Skipped(shown, SkipCode.ERROR, f"code analysis failed: {exc!r}"))

@@ -33,6 +33,7 @@ from sscguard.model import AttackRef, Confidence, Severity, SkipCode, Skipped
 log = logging.getLogger(__name__)
 
 BUILTIN_NAMESPACE = "sscguard"
+GATE_NAMESPACE = "sscguard_gate"  # internal rules: matched, never reported (see data/gates)
 EXTERNALS = ("filename", "filepath", "extension", "filetype")
 META_KEYS = (
     "id",
@@ -206,6 +207,16 @@ class RuleSource:
     builtin: bool
 
 
+def gate_sources() -> list[RuleSource]:
+    """Internal gate rules that tell the code analysers which files to parse."""
+    root = resources.files("sscguard") / "data" / "gates"
+    return [
+        RuleSource(f"gates/{item.name}", item.read_text("utf-8"), True)
+        for item in sorted(root.iterdir(), key=lambda p: p.name)
+        if item.name.endswith(_RULE_FILE_SUFFIXES)
+    ]
+
+
 def builtin_sources() -> list[RuleSource]:
     root = resources.files("sscguard") / "data" / "rules"
     out: list[RuleSource] = []
@@ -272,7 +283,9 @@ def _sources_digest(sources: Sequence[RuleSource]) -> str:
 
 
 def _compile(
-    builtin: Sequence[RuleSource], extra: Sequence[RuleSource]
+    builtin: Sequence[RuleSource],
+    extra: Sequence[RuleSource],
+    gates: Sequence[RuleSource] = (),
 ) -> tuple[Any, list[Skipped]]:
     """Built-in rules must compile; a user file that does not is skipped with the reason."""
     import yara_x
@@ -283,6 +296,13 @@ def _compile(
     if builtin:
         compiler.new_namespace(BUILTIN_NAMESPACE)
     for src in builtin:
+        try:
+            compiler.add_source(src.text, origin=src.name)
+        except yara_x.CompileError as exc:
+            raise RuleError(src.name, f"does not compile: {exc}") from None
+    if gates:
+        compiler.new_namespace(GATE_NAMESPACE)
+    for src in gates:
         try:
             compiler.add_source(src.text, origin=src.name)
         except yara_x.CompileError as exc:
@@ -317,14 +337,15 @@ def compile_rules(
 
     if sources is None:
         sources = builtin_sources() if builtin else []
+    gates = gate_sources() if builtin else []
     extra, skipped = user_sources(user_dirs)
-    version = _sources_digest([*sources, *extra])
+    version = _sources_digest([*sources, *gates, *extra])
     cached = _read_cache(version, cache_dir)
     if cached is not None:
         blob, compile_skips = cached
         rules = yara_x.Rules.deserialize_from(io.BytesIO(blob))
     else:
-        rules, compile_skips = _compile(sources, extra)
+        rules, compile_skips = _compile(sources, extra, gates)
         buffer = io.BytesIO()
         rules.serialize_into(buffer)
         blob = buffer.getvalue()
@@ -335,6 +356,8 @@ def compile_rules(
     names = {_namespace_for(s, i): s for i, s in enumerate(extra)}
     for rule in rules:
         meta = tuple(rule.metadata)
+        if rule.namespace == GATE_NAMESPACE:
+            continue  # internal, never reported
         if rule.namespace == BUILTIN_NAMESPACE:
             src = _source_of(rule.identifier, sources)
             info = builtin_info(rule.identifier, meta, src.name, src.text)
@@ -422,6 +445,8 @@ class Matcher:
         rules = yara_x.Rules.deserialize_from(io.BytesIO(ruleset.compiled_blob))
         self._scanner = yara_x.Scanner(rules)
         self._scanner.set_timeout(timeout_s)
+        #: internal gate rules matched by the last scan (see data/gates)
+        self.gates: frozenset[str] = frozenset()
         self._timeout_error: type[Exception] = yara_x.TimeoutError
         self._scan_error: type[Exception] = yara_x.ScanError
 
@@ -436,7 +461,11 @@ class Matcher:
         except self._scan_error as exc:
             raise MatchError(f"YARA-X scan failed: {exc}") from None
         hits = []
+        gates = set()
         for rule in results.matching_rules:
+            if rule.namespace == GATE_NAMESPACE:
+                gates.add(rule.identifier)
+                continue
             info = self._infos.get((rule.namespace, rule.identifier))
             if info is None:  # pragma: no cover - every compiled rule has an info
                 continue
@@ -446,6 +475,7 @@ class Matcher:
                 for m in p.matches[:3]
             )
             hits.append(RuleHit(info, patterns))
+        self.gates = frozenset(gates)
         return hits
 
 

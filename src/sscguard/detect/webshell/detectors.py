@@ -48,6 +48,8 @@ class FileContext:
     data: bytes
     hits: Sequence[RuleHit] = ()
     truncated: bool = False
+    #: the gate rules the YARA-X pass matched (data/gates); None when no pass ran
+    gates: frozenset[str] | None = None
     _stats: Stats | None = field(default=None, repr=False)
 
     @property
@@ -380,8 +382,16 @@ def is_dual_use(data: bytes) -> bool:
 PHP_IDS = LanguageIds("php", "SSC-003-400", "SSC-003-401")
 
 
+def _php_gate(ctx: FileContext) -> bool:
+    """A source or decoder and a sink: from the YARA-X gate rules when the scan ran them,
+    else from the (slower) regular expressions of ``php_atoms``."""
+    if ctx.gates is not None:
+        return "php_source" in ctx.gates and "php_sink" in ctx.gates
+    return php_atoms(ctx.data)
+
+
 def detect_php(ctx: FileContext) -> list[Finding]:
-    if not is_php(ctx) or not _worth_parsing(ctx) or not php_atoms(ctx.data):
+    if not is_php(ctx) or not _worth_parsing(ctx) or not _php_gate(ctx):
         return []
     from sscguard.detect.webshell.php import analyse_php
 
@@ -436,10 +446,14 @@ for _rule_id in dict.fromkeys(i for det in DETECTORS for i in det.ids):
 
 
 def run_detectors(
-    path: str, data: bytes, hits: Sequence[RuleHit], truncated: bool = False
+    path: str,
+    data: bytes,
+    hits: Sequence[RuleHit],
+    truncated: bool = False,
+    gates: frozenset[str] | None = None,
 ) -> list[Finding]:
     """Every registered detector on one file; a detector's own bounds keep this cheap."""
-    ctx = FileContext(path, data, hits, truncated)
+    ctx = FileContext(path, data, hits, truncated, gates)
     out: list[Finding] = []
     for det in DETECTORS:
         out.extend(det.run(ctx))

@@ -1,0 +1,41 @@
+// Gate rules: never reported. They tell the code analysers which files are worth parsing
+// (a request source or decoder AND a code/command sink), in the same YARA-X pass as the
+// detection rules, instead of a Python regular expression per file. A superset of what the
+// precise analysis needs: false matches cost a parse, never a finding.
+rule php_source
+{
+    strings:
+        $s1 = /\$_(get|post|request|cookie|files)/ nocase
+        $s2 = /\$_server\s*\[\s*['"]http_/ nocase
+        $s3 = "php://input" nocase
+        $s4 = "getallheaders" nocase
+        $s5 = "apache_request_headers" nocase
+        $s6 = "${"
+        $s7 = "base64_decode" nocase
+        $s8 = "gzinflate" nocase
+        $s9 = "gzuncompress" nocase
+        $s10 = "str_rot13" nocase
+        $s11 = "strrev" nocase
+        $s12 = "hex2bin" nocase
+        $s13 = "convert_uudecode" nocase
+        $s14 = /(\\x[0-9a-f]{2}){3}/ nocase
+        $s15 = /chr\s*\(\s*[0-9]+\s*\)\s*\./ nocase
+        $s16 = "create_function" nocase
+    condition:
+        any of them
+}
+
+rule php_sink
+{
+    strings:
+        $k1 = /(^|[^\w$>:])(eval|assert|system|exec|passthru|popen|proc_open|shell_exec|pcntl_exec|create_function|call_user_func|call_user_func_array|register_shutdown_function|reflectionfunction|array_intersect_ukey|array_diff_ukey|iterator_apply|move_uploaded_file|file_put_contents)\s*\(/ nocase
+        $k2 = /(^|[^\w$>:])(preg_replace|preg_filter)\s*\(\s*(\$|['"][^'"]{0,301}e)/ nocase
+        $k3 = /(^|[^\w$>:])(array_map|ob_start|array_filter|array_walk|usort|uasort|uksort)\s*\([^;]{0,120}(\$_|['"](assert|eval|system|exec|passthru|shell_exec|popen|proc_open|create_function)['"])/ nocase
+        $k4 = /([=(;,.]|echo|print|return)\s*`[^`\n]{0,200}\$/ nocase
+        $k5 = /(^|[^\w$>:])(include|require)(_once)?\s*\(?\s*\$/ nocase
+        $k6 = "${"
+        $k7 = /\$\w+\s*\(/
+        $k8 = /\$_\w+\s*\[[^\]]{0,40}\]\s*\(/
+    condition:
+        any of them
+}
