@@ -148,6 +148,7 @@ def main() -> int:
                 "-o",
                 str(work / "goaccess.json"),
             ],
+            ok_codes=(0,),
         )
         print(f"goaccess: {_speed(peer, args.lines)}")
         ratio = peer.wall_s / ours.wall_s

@@ -127,6 +127,7 @@ def main() -> int:
     peer = measure(
         "yara -r",
         [yara, "-r", "-w", "-p", str(args.jobs), *EXTERNALS, *rule_args, str(tree)],
+        ok_codes=(0,),
     )
     print(f"tree: {tree}  files: {files}  size: {size / 1e6:.1f} MB  jobs: {args.jobs}")
     print(f"peer rules: {args.yara_rules or 'sscguard built-in rules'}{note}")
