@@ -10,7 +10,7 @@ Nothing in this module does I/O.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -243,6 +243,21 @@ class Hit:
 
 
 F = TypeVar("F")
+
+
+def writable_dir_hits(dirs: Iterable[DirState]) -> Iterator[Hit]:
+    """A hit for each code directory the server's own account can write (plugin_dir, $libdir)."""
+    for d in dirs:
+        if d.writable_by_server:
+            yield Hit(
+                f"file://{d.shown}",
+                f"{d.purpose} {d.path} mode {d.mode:o} owner uid {d.owner_uid}",
+                f"writable by the server user {d.server_user}",
+                f"chown root:root {d.path} && chmod 755 {d.path}",
+                evidence_location=Location(d.shown),
+            )
+
+
 CheckFn = Callable[[Any], Iterable[Hit]]
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sscguard import attack
-from sscguard.model import Confidence, Location, Severity, Skipped
+from sscguard.model import Confidence, Severity, Skipped
 from sscguard.sql.base import (
     CATALOG_COMPONENT,
     FILE_COMPONENT,
@@ -26,6 +26,7 @@ from sscguard.sql.base import (
     opt_text,
     sql_literal,
     text,
+    writable_dir_hits,
 )
 
 ENGINE = "mysql"
@@ -527,12 +528,4 @@ def my_local_infile(facts: MyFacts) -> Iterator[Hit]:
     "Make plugin_dir owned by root and not writable by the database account.",
 )
 def my_plugin_dir(facts: MyFacts) -> Iterator[Hit]:
-    for d in facts.dirs:
-        if d.writable_by_server:
-            yield Hit(
-                f"file://{d.shown}",
-                f"{d.purpose} {d.path} mode {d.mode:o} owner uid {d.owner_uid}",
-                f"writable by the server user {d.server_user}",
-                f"chown root:root {d.path} && chmod 755 {d.path}",
-                evidence_location=Location(d.shown),
-            )
+    yield from writable_dir_hits(facts.dirs)

@@ -27,6 +27,7 @@ from sscguard.sql.base import (
     pg_ident,
     sql_literal,
     text,
+    writable_dir_hits,
 )
 
 ENGINE = "postgresql"
@@ -964,12 +965,4 @@ def pg_server_side_io(facts: PgFacts) -> Iterator[Hit]:
     "Make the directory owned by root and not writable by the database account.",
 )
 def pg_libdir_writable(facts: PgFacts) -> Iterator[Hit]:
-    for d in facts.dirs:
-        if d.writable_by_server:
-            yield Hit(
-                f"file://{d.shown}",
-                f"{d.purpose} {d.path} mode {d.mode:o} owner uid {d.owner_uid}",
-                f"writable by the server user {d.server_user}",
-                f"chown root:root {d.path} && chmod 755 {d.path}",
-                evidence_location=Location(d.shown),
-            )
+    yield from writable_dir_hits(facts.dirs)
