@@ -831,6 +831,17 @@ def _dangerous_members(facts: PgFacts, role: str) -> Iterator[tuple[str, str]]:
             yield member, ("directly" if via == role else f"through {via}")
 
 
+def _role_hits(facts: PgFacts, role: str) -> Iterator[Hit]:
+    """A hit per non-superuser member of a dangerous predefined role, with how it got it."""
+    for member, via in _dangerous_members(facts, role):
+        yield Hit(
+            facts.server.uri("role", member),
+            f"{member} member of {role}",
+            f"{member} is a member {via}: may {DANGEROUS_ROLES[role]}",
+            f"REVOKE {role} FROM {pg_ident(member)};",
+        )
+
+
 @REGISTRY.check(
     "SSC-001-009",
     ENGINE,
@@ -843,14 +854,7 @@ def _dangerous_members(facts: PgFacts, role: str) -> Iterator[tuple[str, str]]:
     "Revoke the membership unless a documented job needs it.",
 )
 def pg_execute_program(facts: PgFacts) -> Iterator[Hit]:
-    role = "pg_execute_server_program"
-    for member, via in _dangerous_members(facts, role):
-        yield Hit(
-            facts.server.uri("role", member),
-            f"{member} member of {role}",
-            f"{member} is a member {via}: may {DANGEROUS_ROLES[role]}",
-            f"REVOKE {role} FROM {pg_ident(member)};",
-        )
+    yield from _role_hits(facts, "pg_execute_server_program")
 
 
 @REGISTRY.check(
@@ -865,14 +869,7 @@ def pg_execute_program(facts: PgFacts) -> Iterator[Hit]:
     "Revoke the membership unless a documented job needs it.",
 )
 def pg_write_files(facts: PgFacts) -> Iterator[Hit]:
-    role = "pg_write_server_files"
-    for member, via in _dangerous_members(facts, role):
-        yield Hit(
-            facts.server.uri("role", member),
-            f"{member} member of {role}",
-            f"{member} is a member {via}: may {DANGEROUS_ROLES[role]}",
-            f"REVOKE {role} FROM {pg_ident(member)};",
-        )
+    yield from _role_hits(facts, "pg_write_server_files")
 
 
 @REGISTRY.check(
