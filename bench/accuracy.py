@@ -12,6 +12,7 @@ and (from the time report) files/s, MB/s and peak RSS. Nothing from the corpus i
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import subprocess
@@ -31,6 +32,11 @@ def main() -> int:
     parser.add_argument("--eval", default=str(REPO.parent / "shared" / "eval"))
     parser.add_argument("--by", default="language", choices=("language", "source_repo", "ext"))
     parser.add_argument("--keep", help="also write the result document here")
+    parser.add_argument(
+        "--misses",
+        metavar="DIR",
+        help="write missed shells and flagged benign files per language to DIR (for triage)",
+    )
     parser.add_argument(
         "--yara-only",
         action="store_true",
@@ -62,12 +68,37 @@ def main() -> int:
         paths = sorted({f["subject"]["path"] for f in doc["findings"] if f["severity"] in FLAGGING})
         flagged.write_text("".join(p + "\n" for p in paths))
         print(f"sscguard: {len(paths)} files flagged, {len(doc['skipped'])} skipped")
+        if args.misses:
+            write_misses(corpus, set(paths), Path(args.misses))
         scored = subprocess.run(
             [sys.executable, str(score), "--manifest", str(corpus / "manifest.csv"),
              "--flagged", str(flagged), "--split", "dev", "--by", args.by, "--time", str(timing)],
             check=False,
         )  # fmt: skip
         return scored.returncode
+
+
+def write_misses(corpus: Path, flagged: set[str], out: Path) -> None:
+    """One file per language and kind: ``<lang>.missed`` and ``<lang>.fp`` (absolute paths)."""
+    out.mkdir(parents=True, exist_ok=True)
+    lists: dict[str, list[str]] = {}
+    with (corpus / "manifest.csv").open(newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["split"] != "dev":
+                continue
+            path = str((corpus / row["relpath"]).resolve())
+            hit = path in flagged
+            if row["label"] == "malicious" and not hit:
+                lists.setdefault(f"{row['language']}.missed", []).append(path)
+            elif row["label"] == "benign" and hit:
+                lists.setdefault(f"{row['language']}.fp", []).append(path)
+    for old in out.glob("*.missed"):
+        old.unlink()
+    for old in out.glob("*.fp"):
+        old.unlink()
+    for name, items in sorted(lists.items()):
+        (out / name).write_text("".join(p + "\n" for p in sorted(items)))
+        print(f"  {name}: {len(items)} -> {out / name}")
 
 
 if __name__ == "__main__":
