@@ -13,6 +13,7 @@ Under CI=true a server that cannot start fails the test; elsewhere it skips.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import socket
@@ -233,7 +234,24 @@ def _ids_at(root: str) -> dict[str, set[str]]:
     return out
 
 
+@contextlib.contextmanager
+def _machine_lock() -> Iterator[None]:
+    """This test plants files in /etc and /var/www: two runs on one machine (two worktrees)
+    would trip over each other's plants, so they take turns."""
+    with open("/tmp/sscguard-live-servers.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def test_planted_components_on_live_servers_are_found_live_and_under_root() -> None:
+    with _machine_lock():
+        _planted_components_found()
+
+
+def _planted_components_found() -> None:
     started = time.monotonic()
     _need(
         "/usr/sbin/apache2",

@@ -21,7 +21,7 @@ import sscguard.scan  # noqa: F401  (imported before dropping privileges in run_
 from process.livestack import WebStack, fetch_in_background, run_as_nobody
 from sscguard.detect.process import Observations
 from sscguard.extract import processes as px
-from sscguard.extract.dpkg_owner import DpkgOwners
+from sscguard.extract.dpkg import DpkgOwners
 from sscguard.live import baseline, netlink
 from sscguard.live.hunt import HuntOptions, hunt
 from sscguard.live.logtail import LogTail

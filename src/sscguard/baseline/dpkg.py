@@ -1,29 +1,23 @@
-"""dpkg's database read directly under a root, so a mounted image works like a live host.
+"""dpkg ownership and digests of the paths a baseline covers (see ``extract.dpkg``).
 
 ``info/<package>[:<arch>].list`` names every path a package installed; ``info/<package>.md5sums``
-holds ``<md5>  <path without leading slash>`` for its regular files except conffiles. Nothing
-is executed: ``dpkg -S`` and ``dpkg --verify`` would read the analysing host's database, not the
-image's. Reads are bounded; a malformed line is ignored (an attacker who can write dpkg's
-database can hide from it anyway, which is why the baseline keeps its own SHA-256).
-
-On merged-/usr systems (``/lib -> usr/lib``) packages still list ``/lib/...``; those paths are
-mapped to ``/usr/lib/...`` so ownership is found at the path the walk sees.
+holds ``<md5>  <path without leading slash>`` for its regular files except conffiles. The files
+are read by ``extract.dpkg`` (the one dpkg reader: through the root, bounded). Only paths at or
+below the baseline's prefixes are kept. On merged-/usr systems (``/lib -> usr/lib``) listed
+``/lib/...`` paths are mapped to ``/usr/lib/...`` so ownership is found where the walk sees it.
 """
 
 from __future__ import annotations
 
-import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sscguard.baseline.locations import host_to_disk
+from sscguard.extract import dpkg as reader
+from sscguard.extract.rootfs import RootFS
+from sscguard.model import Skipped
 
-log = logging.getLogger(__name__)
-
-INFO_DIR = "/var/lib/dpkg/info"
-MAX_LIST_BYTES = 64 << 20  # a single .list or .md5sums larger than this is not read
-_MERGED_DIRS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
+INFO_DIR = reader.INFO_DIR
 
 
 @dataclass(slots=True)
@@ -45,21 +39,7 @@ class DpkgIndex:
 
 
 def database_present(root: str) -> bool:
-    return os.path.isdir(host_to_disk(root, INFO_DIR))
-
-
-def _merged_aliases(root: str) -> dict[bytes, bytes]:
-    """``/lib/`` -> ``/usr/lib/`` for each top-level directory that is a link into /usr."""
-    aliases: dict[bytes, bytes] = {}
-    for name in _MERGED_DIRS:
-        disk = host_to_disk(root, "/" + name)
-        try:
-            target = os.readlink(disk)
-        except OSError:
-            continue
-        if target.strip("/") in (f"usr/{name}",):
-            aliases[f"/{name}/".encode()] = f"/usr/{name}/".encode()
-    return aliases
+    return reader.present(RootFS(root))
 
 
 def _canonical(path: bytes, aliases: dict[bytes, bytes]) -> bytes:
@@ -73,67 +53,31 @@ def _wanted(path: bytes, prefixes: tuple[bytes, ...]) -> bool:
     return any(path == p or path.startswith(p.rstrip(b"/") + b"/") for p in prefixes)
 
 
-def _read_bounded(path: str) -> bytes | None:
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError as exc:
-        log.debug("cannot open %s: %s", path, exc)
-        return None
-    try:
-        if os.fstat(fd).st_size > MAX_LIST_BYTES:
-            return None
-        chunks = []
-        while True:
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-        return b"".join(chunks)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-
-
-def _package_name(filename: str, suffix: str) -> str:
-    return filename[: -len(suffix)]
-
-
-def _info_files(info: str, suffix: str) -> Iterator[str]:
-    try:
-        names = sorted(os.listdir(info))
-    except OSError:
-        return
-    yield from (n for n in names if n.endswith(suffix))
+def _problem(skip: Skipped) -> str:
+    return f"{skip.source}: {skip.reason}"
 
 
 def load(root: str, prefixes: Iterable[str]) -> DpkgIndex:
     """Owners and digests of every dpkg-listed path at or below one of ``prefixes``."""
-    info = host_to_disk(root, INFO_DIR)
-    if not os.path.isdir(info):
+    fs = RootFS(root)
+    if not reader.present(fs):
         return DpkgIndex(present=False)
     wanted = tuple(os.fsencode(p) for p in prefixes)
-    aliases = _merged_aliases(root)
+    aliases = reader.merged_links(fs)
     index = DpkgIndex(present=True)
     owners = index.owners
-    for name in _info_files(info, ".list"):
-        data = _read_bounded(os.path.join(info, name))
-        if data is None:
-            index.problems.append(f"{INFO_DIR}/{name} unreadable or too large")
+    for package, data in reader.info_files(fs, ".list"):
+        if isinstance(data, Skipped):
+            index.problems.append(_problem(data))
             continue
-        package = _package_name(name, ".list")
-        for line in data.split(b"\n"):
-            if not line.startswith(b"/"):
-                continue
+        for line in reader.listed_paths(data):
             path = _canonical(line, aliases)
             if _wanted(path, wanted) and path not in owners:
                 owners[path] = Owner(package)
-    for name in _info_files(info, ".md5sums"):
-        data = _read_bounded(os.path.join(info, name))
-        if data is None:
-            index.problems.append(f"{INFO_DIR}/{name} unreadable or too large")
+    for package, data in reader.info_files(fs, ".md5sums"):
+        if isinstance(data, Skipped):
+            index.problems.append(_problem(data))
             continue
-        package = _package_name(name, ".md5sums")
         _apply_md5sums(owners, package, data, aliases, wanted)
     return index
 
@@ -145,16 +89,9 @@ def _apply_md5sums(
     aliases: dict[bytes, bytes],
     wanted: tuple[bytes, ...],
 ) -> None:
-    for line in data.split(b"\n"):
-        digest, sep, rel = line.partition(b"  ")
-        if not sep or len(digest) != 32:
-            continue
-        path = _canonical(b"/" + rel.lstrip(b"/"), aliases)
+    for listed, md5 in reader.md5sum_lines(data):
+        path = _canonical(listed, aliases)
         if not _wanted(path, wanted):
-            continue
-        try:
-            md5 = bytes.fromhex(digest.decode("ascii"))
-        except ValueError:
             continue
         owner = owners.get(path)
         if owner is None:
@@ -166,12 +103,12 @@ def _apply_md5sums(
 def package_md5s(root: str, package: str) -> dict[bytes, bytes]:
     """Path -> MD5 from one package's *current* md5sums (after an upgrade the baseline's view
     of the package is older than dpkg's)."""
-    info = host_to_disk(root, INFO_DIR)
-    data = _read_bounded(os.path.join(info, package + ".md5sums"))
-    if data is None:
+    fs = RootFS(root)
+    data = fs.read(f"{INFO_DIR}/{package}.md5sums", reader.MAX_INFO_BYTES)
+    if isinstance(data, Skipped):
         return {}
     owners: dict[bytes, Owner] = {}
-    _apply_md5sums(owners, package, data, _merged_aliases(root), (b"/",))
+    _apply_md5sums(owners, package, data, reader.merged_links(fs), (b"/",))
     return {path: owner.md5 for path, owner in owners.items() if owner.md5 is not None}
 
 

@@ -21,7 +21,7 @@ from sscguard.detect.process import (
     observe,
 )
 from sscguard.detect.process.servers import UPSTREAM_SERVICES, descendants
-from sscguard.extract.dpkg_owner import DpkgOwners
+from sscguard.extract.dpkg import DpkgOwners
 from sscguard.extract.processes import PROC, Snapshot, inspect, list_processes
 from sscguard.model import Finding, ResultDocument, SkipCode, Skipped, sort_findings
 
