@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sscguard.baseline import checks, pe_signature
+from sscguard.baseline import checks
 from sscguard.baseline.locations import (
     ComponentLocation,
     default_locations,
@@ -17,6 +17,7 @@ from sscguard.baseline.locations import (
     resolve_in_root,
     walk_roots,
 )
+from sscguard.extract import pe_signature
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -6,8 +6,9 @@
 * ``store``: the SQLite baseline (schema version, streaming writes, crash-safe replacement).
 * ``diff``: pure comparison of a baseline record with the current one.
 * ``checks``: pure: drift, package and signature facts in, findings out (SSC-000-100..149).
-* ``dpkg``: dpkg's database (``info/*.list`` and ``*.md5sums``) read directly under a root.
-* ``pe_signature``: Authenticode state of Windows PE files (signify, degrading gracefully).
+* ``dpkg``: owners and digests of the covered paths, from the one dpkg reader
+  (``extract.dpkg``). Authenticode state comes from ``extract.pe_signature`` (shared with
+  discovery).
 * ``sign``: Ed25519 detached signatures over the baseline's canonical content.
 * ``engine``: init, verify and accept, wiring the above together.
 * ``watch``: inotify watching with a full stat verify on queue overflow or watcher error.

@@ -23,9 +23,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from sscguard.baseline import pe_signature
 from sscguard.baseline.locations import host_to_disk, key_path, path_key
 from sscguard.baseline.records import DIR, FILE, LINK, FileRecord, ftype_of
+from sscguard.extract import pe_signature
 from sscguard.extract.files import _raise_fd_limit
 from sscguard.model import SkipCode, Skipped
 

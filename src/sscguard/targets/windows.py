@@ -63,7 +63,7 @@ def _xml(b: Builder, path: str) -> XmlNode | None:
 def _state(b: Builder, path: str) -> str:
     """The Authenticode state of a Windows binary: unsigned, signed: NAME, invalid: ...,
     unverifiable: ... (no trust store here), or not-pe: ..."""
-    from sscguard.baseline.pe_signature import MAX_PE_BYTES, signature_state
+    from sscguard.extract.pe_signature import MAX_PE_BYTES, signature_state
 
     if not b.fs.exists(path):
         return SIG_MISSING
