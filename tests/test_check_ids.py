@@ -42,3 +42,18 @@ def test_every_id_has_a_docs_line(ruleset: RuleSet) -> None:
     ids = _shipped_ids()
     ids |= {info.id for info in ruleset.infos.values() if info.builtin}
     assert not ids - documented, sorted(ids - documented)
+
+
+def test_every_claimed_check_has_valid_shared_metadata() -> None:
+    """One ``CheckInfo`` per claimed ID, with ATT&CK refs the catalogue knows."""
+    from sscguard.attack import validate_ref
+    from sscguard.checks import catalogue
+
+    owners = load_all()
+    infos = {i.id: i for i in catalogue()}
+    for check_id in _shipped_ids():  # other tests register throwaway checks in this process
+        area = owners[check_id]
+        info = infos[check_id]
+        assert info.area == area, check_id
+        assert info.attack and not [p for a in info.attack for p in validate_ref(a)], check_id
+        assert info.why.endswith(".") and info.remediation.strip() and info.title, check_id

@@ -133,11 +133,46 @@ def test_report_refuses_garbage(tmp_path: Path, run: Run) -> None:
 
 
 def test_rules_lists_builtin_rules(run: Run) -> None:
-    result = run("rules", "--format", "json")
+    result = run("rules", "--area", "yara", "--format", "json")
     rows = result.json()
     assert result.code == 0
-    assert all(r["id"].startswith("SSC-003-") for r in rows)
+    assert rows and all(r["id"].startswith("SSC-003-0") and r["area"] == "yara" for r in rows)
     assert {"T1505.003"} <= {t for r in rows for t in r["techniques"]}
+
+
+def test_rules_lists_every_area_with_attack_metadata(run: Run) -> None:
+    from sscguard.checks import load_all
+
+    rows = run("rules", "--format", "json").json()
+    by_id = {r["id"]: r for r in rows}
+    listed_areas = {r["area"] for r in rows}
+    assert {"yara", "components", "sql", "logs", "processes", "baseline"} <= listed_areas
+    for check_id, area in load_all().items():
+        if check_id.startswith("SSC-"):
+            assert by_id[check_id]["area"] == area, check_id
+    for row in rows:
+        assert row["techniques"] and all(t.startswith("T") for t in row["techniques"]), row
+        assert row["why"].strip() and row["title"].strip(), row
+    sql_only = run("rules", "--area", "sql", "--format", "jsonl").out.splitlines()
+    assert sql_only and all(json.loads(line)["id"].startswith("SSC-001-") for line in sql_only)
+
+
+def test_closed_stdout_pipe_ends_quietly() -> None:
+    """`sscguard rules | head -1`: the reader goes away; no traceback, no error message."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sscguard", "rules"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) in (0, 3)
+    assert b"Traceback" not in err and b"Broken pipe" not in err
 
 
 def test_scan_uses_worker_processes_on_larger_trees(tmp_path: Path, run: Run) -> None:

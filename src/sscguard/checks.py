@@ -1,18 +1,58 @@
-"""One namespace for every check ID, across areas.
+"""One namespace and one metadata type for every check ID, across areas.
 
 Each area keeps its own registry (components, SQL, logs, processes, baseline, code
-detectors) with the metadata its checks need; every registry also claims its IDs here, so two
-areas can never hand out the same ID: a second claim of an ID is an error at import time.
-Built-in YARA rule IDs are checked against these claims when the rules load (see
-``rules.yara``) and by the test suite.
+detectors) of what its checks *run*; what a check *is* (title, ATT&CK refs, severity,
+confidence, why, remediation) is one ``CheckInfo`` registered here with ``register``, so two
+areas can never hand out the same ID (a second claim is an error at import time) and
+``sscguard rules`` can list every check the same way. Built-in YARA rule IDs are checked
+against these claims when the rules load (see ``rules.yara``) and by the test suite.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+
+from sscguard.model import AttackRef, Confidence, Severity
 
 _ID = re.compile(r"^SSC-00[0-6]-\d{3}$")
 _OWNERS: dict[str, str] = {}
+_INFOS: dict[str, CheckInfo] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInfo:
+    """What a check is: the metadata every finding it raises carries.
+
+    ``severity`` and ``confidence`` are the defaults; a check may raise or lower them for
+    one finding when its evidence says so. ``area`` is filled in by ``register``."""
+
+    id: str
+    title: str
+    attack: tuple[AttackRef, ...]
+    severity: Severity
+    confidence: Confidence
+    why: str
+    remediation: str
+    area: str = field(default="", kw_only=True)
+
+
+def register(info: CheckInfo, area: str) -> CheckInfo:
+    """Claim ``info.id`` for ``area`` and record its metadata; returns it with ``area`` set."""
+    claim(info.id, area)
+    if info.area != area:
+        info = CheckInfo(
+            info.id, info.title, info.attack, info.severity, info.confidence, info.why,
+            info.remediation, area=area,
+        )  # fmt: skip
+    _INFOS[info.id] = info
+    return info
+
+
+def catalogue() -> list[CheckInfo]:
+    """Every registered check of every area, by ID (imports the registries first)."""
+    load_all()
+    return sorted(_INFOS.values(), key=lambda i: i.id)
 
 
 def claim(check_id: str, area: str) -> None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
 from sscguard import __version__
 from sscguard.commands import registry
-from sscguard.commands.common import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
+from sscguard.commands.common import EXIT_INCOMPLETE, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 from sscguard.config import FORMATS
 
 _SEVERITIES = ("info", "low", "medium", "high", "critical")
@@ -116,6 +117,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, SscguardError) as exc:
         print(f"sscguard: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # the reader went away (`sscguard rules | head`): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush cannot fail
+        os.close(devnull)
+        return EXIT_INCOMPLETE
     except OSError as exc:  # e.g. --output in a folder that does not exist
         where = f" {exc.filename}" if exc.filename else ""
         print(f"sscguard: error:{where} {exc.strerror or exc}", file=sys.stderr)

@@ -50,7 +50,8 @@ def test_every_check_has_a_planted_positive_and_a_docs_line(lab: ModuleType) -> 
     planted = {i for ids in lab.EXPECTED.values() for i in ids}
     assert planted == set(checks)
     docs = (REPO / "docs" / "components.md").read_text()
-    for check_id, c in checks.items():
+    for check_id, check in checks.items():
+        c = check.info
         assert f"| {check_id} |" in docs, check_id
         assert c.why.endswith(".") and c.remediation and c.attack
         assert all(not validate_ref(a) for a in c.attack)

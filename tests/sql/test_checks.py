@@ -301,7 +301,7 @@ def test_every_check_has_cases_and_a_docs_line() -> None:
 def test_registry_refuses_duplicates_and_foreign_ids() -> None:
     registry = Registry()
     info = REGISTRY.checks["SSC-001-001"].info
-    args = ("postgresql", "t", Severity.LOW, Confidence.LOW, info.attack, "w", "r")
+    args = ("postgresql", "t", Severity.LOW, Confidence.LOW, info.attack[0], "w", "r")
     registry.check("SSC-001-098", *args)(lambda facts: [])
     with pytest.raises(ValueError, match="duplicate"):
         registry.check("SSC-001-098", *args)
@@ -311,6 +311,6 @@ def test_registry_refuses_duplicates_and_foreign_ids() -> None:
 
 def test_every_check_names_t1505_001_and_known_mitigations() -> None:
     for check in REGISTRY.checks.values():
-        assert check.info.attack.technique == "T1505.001"
-        assert set(check.info.attack.mitigations) <= {"M1042", "M1026", "M1018", "M1047"}
+        assert check.info.attack[0].technique == "T1505.001"
+        assert set(check.info.attack[0].mitigations) <= {"M1042", "M1026", "M1018", "M1047"}
         assert check.info.why.endswith(".") and check.info.remediation

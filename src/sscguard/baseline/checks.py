@@ -16,7 +16,7 @@ from sscguard.baseline import diff
 from sscguard.baseline.diff import Drift
 from sscguard.baseline.locations import ComponentLocation
 from sscguard.baseline.records import FILE, FileRecord
-from sscguard.checks import claim
+from sscguard.checks import CheckInfo, register
 from sscguard.model import (
     AttackRef,
     Confidence,
@@ -55,7 +55,14 @@ def _register(*checks: Check) -> None:
     for check in checks:
         if check.id in CHECKS:
             raise ValueError(f"duplicate check ID {check.id}")
-        claim(check.id, "baseline")
+        component = (
+            "DS0022 File Creation" if check.id == "SSC-000-100" else "DS0022 File Modification"
+        )
+        info = CheckInfo(
+            check.id, check.title, (attack.ref("T1505", component, *check.mitigations),),
+            check.severity, check.confidence, check.why, check.remediation,
+        )  # fmt: skip
+        register(info, "baseline")
         CHECKS[check.id] = check
 
 

@@ -112,10 +112,10 @@ def _checks(args: argparse.Namespace) -> int:
     with output_stream(cfg.output) as out:
         for check in sorted(REGISTRY.checks.values(), key=lambda c: c.info.id):
             info = check.info
-            if engine and info.engine != engine:
+            if engine and check.engine != engine:
                 continue
             out.write(
-                f"{info.id}  {info.engine:<10} {info.severity.value:<8} "
+                f"{info.id}  {check.engine:<10} {info.severity.value:<8} "
                 f"{info.confidence.value:<6} {info.title}\n"
             )
     return EXIT_CLEAN

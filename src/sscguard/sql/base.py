@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sscguard.checks import claim
+from sscguard.checks import CheckInfo, register
 from sscguard.model import (
     AttackRef,
     Confidence,
@@ -214,20 +214,6 @@ def extract_rows(
 
 
 @dataclass(frozen=True, slots=True)
-class CheckInfo:
-    """A check's fixed metadata. Severity and confidence here are the defaults."""
-
-    id: str
-    engine: str
-    title: str
-    severity: Severity
-    confidence: Confidence
-    attack: AttackRef
-    why: str
-    remediation: str
-
-
-@dataclass(frozen=True, slots=True)
 class Hit:
     """One thing a check found; ``fix`` is SQL (or a shell step) printed, never executed."""
 
@@ -263,7 +249,8 @@ CheckFn = Callable[[Any], Iterable[Hit]]
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    info: CheckInfo
+    info: CheckInfo  # the shared metadata (sscguard.checks), attack = (one ref,)
+    engine: str
     run: CheckFn
 
 
@@ -290,27 +277,24 @@ class Registry:
             raise ValueError(f"duplicate check ID {check_id}")
         if engine not in ENGINES:
             raise ValueError(f"{check_id}: unknown engine {engine!r}")
-        info = CheckInfo(check_id, engine, title, severity, confidence, attack, why, remediation)
+        info = CheckInfo(check_id, title, (attack,), severity, confidence, why, remediation)
 
-        def register(fn: CheckFn) -> CheckFn:
-            claim(check_id, "sql")
-            self.checks[check_id] = Check(info, fn)
+        def add(fn: CheckFn) -> CheckFn:
+            self.checks[check_id] = Check(register(info, "sql"), engine, fn)
             return fn
 
-        return register
+        return add
 
     def for_engine(self, engine: str) -> list[Check]:
         return [
-            c
-            for c in sorted(self.checks.values(), key=lambda c: c.info.id)
-            if c.info.engine == engine
+            c for c in sorted(self.checks.values(), key=lambda c: c.info.id) if c.engine == engine
         ]
 
 
 REGISTRY = Registry()
 
 
-def finding(info: CheckInfo, hit: Hit) -> Finding:
+def finding(info: CheckInfo, engine: str, hit: Hit) -> Finding:
     subject = Location(hit.subject)
     evidence = Evidence(
         kind="catalog" if hit.evidence_location is None else "file",
@@ -325,13 +309,13 @@ def finding(info: CheckInfo, hit: Hit) -> Finding:
         rule_id=info.id,
         title=info.title,
         subject=subject,
-        attack=(info.attack,),
+        attack=info.attack,
         severity=hit.severity or info.severity,
         confidence=hit.confidence or info.confidence,
         why=info.why,
         remediation=remediation,
         evidence=(evidence, *hit.extra),
-        tags=("sql", info.engine),
+        tags=("sql", engine),
         fingerprint=make_fingerprint(info.id, subject, hit.discriminator),
     )
 
@@ -340,7 +324,7 @@ def run_checks(engine: str, facts: object) -> list[Finding]:
     """Every registered check of ``engine`` over its facts (pure)."""
     out: list[Finding] = []
     for check in REGISTRY.for_engine(engine):
-        out.extend(finding(check.info, hit) for hit in check.run(facts))
+        out.extend(finding(check.info, check.engine, hit) for hit in check.run(facts))
     return out
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sscguard.checks import claim
+from sscguard.checks import CheckInfo
+from sscguard.checks import register as register_info
 from sscguard.model import (
     AttackRef,
     Confidence,
@@ -47,13 +48,7 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    id: str
-    title: str
-    attack: tuple[AttackRef, ...]
-    severity: Severity
-    confidence: Confidence
-    why: str
-    remediation: str
+    info: CheckInfo
     run: Callable[[Inventory], Iterable[Hit]]
 
 
@@ -77,8 +72,8 @@ def check(
         prefix, number = id[:8], int(id[8:])
         if not any(prefix == p and lo <= number <= hi for p, lo, hi in ID_RANGES):
             raise ValueError(f"check ID {id} is outside the component audit's ranges")
-        claim(id, "components")
-        CHECKS[id] = Check(id, title, attack, severity, confidence, why, remediation, fn)
+        info = CheckInfo(id, title, attack, severity, confidence, why, remediation)
+        CHECKS[id] = Check(register_info(info, "components"), fn)
         return fn
 
     return register
@@ -93,8 +88,9 @@ def all_checks() -> dict[str, Check]:
 
 def audit(inventory: Inventory) -> tuple[Finding, ...]:
     findings: list[Finding] = []
-    for c in all_checks().values():
-        for hit in c.run(inventory):
+    for check in all_checks().values():
+        c = check.info
+        for hit in check.run(inventory):
             findings.append(
                 Finding(
                     rule_id=c.id,

@@ -7,10 +7,8 @@ check carries the same references, why and remediation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sscguard.attack import ref
-from sscguard.checks import claim
+from sscguard.checks import CheckInfo, register
 from sscguard.model import (
     AttackRef,
     Confidence,
@@ -28,15 +26,8 @@ DS_FILE = "DS0022 File Creation"
 DS_REG = "DS0024 Windows Registry Key Modification"
 
 
-@dataclass(frozen=True, slots=True)
-class Check:
-    id: str
-    title: str
-    attack: tuple[AttackRef, ...]
-    severity: Severity
-    confidence: Confidence
-    why: str
-    remediation: str
+#: a log check is just its metadata (the logic lives in detect/logs)
+Check = CheckInfo
 
 
 CHECKS: dict[str, Check] = {}
@@ -53,8 +44,7 @@ def _check(
 ) -> Check:
     if id in CHECKS:
         raise ValueError(f"duplicate check ID {id}")
-    check = Check(id, title, attack, severity, confidence, why, remediation)
-    claim(id, "logs")
+    check = register(Check(id, title, attack, severity, confidence, why, remediation), "logs")
     CHECKS[id] = check
     return check
 

@@ -6,23 +6,14 @@ Every check is declared once here with ``register``; the detectors build finding
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sscguard.attack import ref
-from sscguard.checks import claim
-from sscguard.model import AttackRef, Confidence, Evidence, Finding, Location, Severity
+from sscguard.checks import CheckInfo
+from sscguard.checks import register as register_info
+from sscguard.model import Confidence, Evidence, Finding, Location, Severity
 from sscguard.model import make_fingerprint as _fingerprint
 
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    id: str
-    title: str
-    attack: tuple[AttackRef, ...]
-    severity: Severity
-    confidence: Confidence
-    why: str
-    remediation: str
+#: a process check is just its metadata (the logic lives in lineage/libraries/network)
+Check = CheckInfo
 
 
 CHECKS: dict[str, Check] = {}
@@ -31,7 +22,7 @@ CHECKS: dict[str, Check] = {}
 def register(check: Check) -> Check:
     if check.id in CHECKS:
         raise ValueError(f"duplicate check ID {check.id}")
-    claim(check.id, "processes")
+    check = register_info(check, "processes")
     CHECKS[check.id] = check
     return check
 

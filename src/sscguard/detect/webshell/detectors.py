@@ -13,8 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sscguard import attack
-from sscguard.checks import claim
+from sscguard.checks import register
 from sscguard.detect.webshell import scoring
+from sscguard.detect.webshell.catalogue import CODE_CHECKS
 from sscguard.detect.webshell.flow import Analysis, Budget, FlowPath, SinkKind
 from sscguard.detect.webshell.stats import Stats, measure
 from sscguard.extract.filetype import extension
@@ -442,7 +443,7 @@ def check_registry(detectors: Sequence[Detector] = DETECTORS) -> None:
 
 
 for _rule_id in dict.fromkeys(i for det in DETECTORS for i in det.ids):
-    claim(_rule_id, "code-analysis")
+    register(CODE_CHECKS[_rule_id], "code-analysis")  # KeyError: add it to catalogue.py
 
 
 def run_detectors(

@@ -1,0 +1,74 @@
+"""What each code-analysis check is (``sscguard rules``, the docs test): one ``CheckInfo``
+per ID the detectors in ``detectors.DETECTORS`` may emit.
+
+Severity and confidence here are the usual outcome; the scoring policy (``scoring.py``)
+sets them per finding from the evidence (a guarded path, a long path, a dual-use tool ...).
+"""
+
+from __future__ import annotations
+
+from sscguard import attack
+from sscguard.checks import CheckInfo
+from sscguard.model import AttackRef, Confidence, Severity
+
+_SHELL = attack.ref("T1505.003", "DS0022 File Creation", "M1047", "M1045")
+_OBF = attack.ref("T1027", "DS0022 File Creation", "M1047")
+_CMD = attack.ref("T1059", "DS0022 File Creation", "M1047")
+
+_REMOVE = (
+    "Take the file offline or isolate the host, preserve it with the web server's access "
+    "logs, compare it with a known-good copy of the application and remove it."
+)
+_H, _M, _L, _C = Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.CRITICAL
+_CH, _CM, _CL = Confidence.HIGH, Confidence.MEDIUM, Confidence.LOW
+
+
+def _info(
+    check_id: str,
+    title: str,
+    refs: tuple[AttackRef, ...],
+    severity: Severity,
+    confidence: Confidence,
+    why: str,
+    remediation: str = _REMOVE,
+) -> CheckInfo:
+    return CheckInfo(check_id, title, refs, severity, confidence, why, remediation)
+
+
+CODE_CHECKS: dict[str, CheckInfo] = {
+    i.id: i
+    for i in (
+        _info(
+            "SSC-003-400", "Request input reaches code execution", (_SHELL,), _C, _CH,
+            "Data from the HTTP request flows into a code-execution sink, so whoever can "
+            "reach the page can run arbitrary code on the server.",
+        ),
+        _info(
+            "SSC-003-401", "Request input reaches command execution", (_SHELL, _CMD), _C, _CH,
+            "Data from the HTTP request flows into an operating-system command, so whoever "
+            "can reach the page can run commands as the web server user.",
+        ),
+        _info(
+            "SSC-003-402", "Request input written to a request-chosen file", (_SHELL,), _L, _CM,
+            "Both the name and the content of a file written by the page come from the "
+            "request, which lets a visitor drop a new web shell.",
+        ),
+        _info(
+            "SSC-003-403", "Decoded payload executed as code", (_SHELL, _OBF), _H, _CH,
+            "The file decodes a hidden string and runs it as code; legitimate applications "
+            "do not hide their own source this way.",
+        ),
+        _info(
+            "SSC-003-411", "Packed code with execution capability", (_SHELL, _OBF), _M, _CL,
+            "Most of the file is one encoded blob and it can execute code, the shape of a "
+            "packed web shell.",
+        ),
+        _info(
+            "SSC-003-412", "Dual-use administration tool", (_SHELL,), _L, _CM,
+            "A published file manager or database client with its own login: legitimate "
+            "software that attackers also drop.",
+            "Confirm with the site owner that the tool was installed on purpose; if not, "
+            "remove it; if so, restrict it by IP and strong authentication.",
+        ),
+    )
+}  # fmt: skip
