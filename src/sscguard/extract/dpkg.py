@@ -21,16 +21,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from sscguard.extract.rootfs import RootFS
-from sscguard.model import SkipCode, Skipped
+from sscguard.extract.rootfs import RootFS, read_regular
+from sscguard.model import Skipped
 
 INFO_DIR = "/var/lib/dpkg/info"
 MAX_INFO_BYTES = 64 << 20  # a single .list or .md5sums larger than this is not read
-_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 MERGED_DIRS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
 
 
@@ -74,37 +72,10 @@ def info_files(fs: RootFS, suffix: str) -> Iterator[tuple[str, bytes | Skipped]]
     try:
         names = sorted(n for n in os.listdir(dir_fd) if n.endswith(suffix) and n != suffix)
         for name in names:
-            yield name[: -len(suffix)], _read_at(dir_fd, name, fs.display(f"{INFO_DIR}/{name}"))
+            shown = fs.display(f"{INFO_DIR}/{name}")
+            yield name[: -len(suffix)], read_regular(name, shown, MAX_INFO_BYTES, dir_fd)
     finally:
         os.close(dir_fd)
-
-
-def _read_at(dir_fd: int, name: str, shown: str) -> bytes | Skipped:
-    try:
-        fd = os.open(name, _FLAGS, dir_fd=dir_fd)
-    except OSError as exc:
-        return Skipped(shown, SkipCode.UNREADABLE, exc.strerror or str(exc))
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            return Skipped(shown, SkipCode.SPECIAL_FILE, "not a regular file")
-        if st.st_size > MAX_INFO_BYTES:
-            return Skipped(
-                shown, SkipCode.TOO_LARGE, f"{st.st_size} bytes; limit is {MAX_INFO_BYTES}"
-            )
-        # one read of the size fstat promised (+1 to see growth), then small reads if it grew
-        chunks = [os.read(fd, st.st_size + 1)]
-        total = len(chunks[0])
-        while total > st.st_size and (chunk := os.read(fd, 1 << 16)):
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > MAX_INFO_BYTES:
-                return Skipped(shown, SkipCode.TOO_LARGE, f"grew past {MAX_INFO_BYTES} bytes")
-        return b"".join(chunks)
-    except OSError as exc:
-        return Skipped(shown, SkipCode.UNREADABLE, exc.strerror or str(exc))
-    finally:
-        os.close(fd)
 
 
 def listed_paths(data: bytes) -> Iterator[bytes]:

@@ -180,34 +180,45 @@ class RootFS:
         real = self.resolve(path)
         if real is None:
             return Skipped(shown, SkipCode.SYMLINK, "symbolic link loop")
-        try:
-            fd = os.open(self.host(real), _FLAGS)
-        except OSError as exc:
-            if exc.errno == errno.ENOENT:
-                return Skipped(shown, SkipCode.NOT_FOUND, "no such file")
-            return Skipped(shown, SkipCode.UNREADABLE, exc.strerror or str(exc))
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                return Skipped(shown, SkipCode.SPECIAL_FILE, "not a regular file")
-            if st.st_size > max_size:
-                return Skipped(
-                    shown, SkipCode.TOO_LARGE, f"{st.st_size} bytes; limit is {max_size}"
-                )
-            data = os.read(fd, max_size + 1)
-            if len(data) > max_size:
-                return Skipped(shown, SkipCode.TOO_LARGE, f"grew past {max_size} bytes")
-            return data
-        except OSError as exc:
-            return Skipped(shown, SkipCode.UNREADABLE, exc.strerror or str(exc))
-        finally:
-            os.close(fd)
+        return read_regular(self.host(real), shown, max_size)
 
     def read_text(self, path: str, max_size: int = MAX_CONFIG) -> str | Skipped:
         data = self.read(path, max_size)
         if isinstance(data, Skipped):
             return data
         return data.decode("utf-8", "surrogateescape")
+
+
+def read_regular(
+    name: str, shown: str, max_size: int, dir_fd: int | None = None
+) -> bytes | Skipped:
+    """Read a whole regular file (``name`` relative to ``dir_fd`` when given) of at most
+    ``max_size`` bytes without following a final link or blocking on a FIFO; or say why not."""
+    try:
+        fd = os.open(name, _FLAGS, dir_fd=dir_fd)
+    except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            return Skipped(shown, SkipCode.NOT_FOUND, "no such file")
+        return Skipped(shown, SkipCode.UNREADABLE, exc.strerror or str(exc))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return Skipped(shown, SkipCode.SPECIAL_FILE, "not a regular file")
+        if st.st_size > max_size:
+            return Skipped(shown, SkipCode.TOO_LARGE, f"{st.st_size} bytes; limit is {max_size}")
+        # one read of the size fstat promised (+1 to see growth), then small reads if it grew
+        chunks = [os.read(fd, st.st_size + 1)]
+        total = len(chunks[0])
+        while total > st.st_size and (chunk := os.read(fd, 1 << 16)):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_size:
+                return Skipped(shown, SkipCode.TOO_LARGE, f"grew past {max_size} bytes")
+        return b"".join(chunks)
+    except OSError as exc:
+        return Skipped(shown, SkipCode.UNREADABLE, exc.strerror or str(exc))
+    finally:
+        os.close(fd)
 
 
 def normpath(path: str) -> str:
