@@ -1,6 +1,7 @@
 // Gate rules for the Java/JSP analyser (detect/webshell/java.py): never reported. A page is
-// parsed only when it has a request source (or an embedded class blob, or a WebSocket
-// handler) AND one of the APIs the analysis reports on. `wide` also matches UTF-16 pages.
+// parsed only when it has a request source (or an embedded class blob, a WebSocket handler,
+// a catalog query or a handler registration) AND one of the APIs the analysis reports on.
+// `wide` also matches UTF-16 pages.
 // A superset of what the analysis needs: a false match costs a parse, never a finding.
 rule java_source
 {
@@ -18,6 +19,7 @@ rule java_source
         $s11 = /-54\s*,\s*-2\s*,\s*-70\s*,\s*-66/
         $s12 = /0xca\s*,\s*0xfe\s*,\s*0xba\s*,\s*0xbe/ nocase
         $s13 = "getTables" ascii wide
+        $s15 = /add(Filter|Servlet|Listener|Endpoint|Valve|Child|Interceptor|ApplicationEventListener)|registerMapping/ ascii wide
         $s14 = /information_schema|user_tab_comments|user_tables|all_tables|show\s+tables|sysobjects|pg_tables|sqlite_master/ nocase
     condition:
         any of them

@@ -124,6 +124,7 @@ _SCOPES = {
 }  # fmt: skip
 _PASS = {"parenthesized_expression", "cast_expression"}
 _MAX_DEPTH = 80
+_MAX_HOPS = 60  # variables followed inside one another (keeps the Python stack bounded)
 _MAX_SITES = 400
 _CLASS_MAGIC = b"\xca\xfe\xba\xbe"
 _CLASS_DANGER = re.compile(
@@ -217,6 +218,7 @@ class _Method:
     params: list[str]
     returns: list[Node] = field(default_factory=list)
     constructor: bool = False
+    line: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,7 +353,13 @@ class JavaAnalyser:
             name = _name(node.child_by_field_name("name"))
         else:
             name = _name(node.child_by_field_name("name"))
-        method = _Method(scope, name, params, constructor=node.type == "constructor_declaration")
+        method = _Method(
+            scope,
+            name,
+            params,
+            constructor=node.type == "constructor_declaration",
+            line=_line(node),
+        )
         self.scope_method[scope] = method
         self.methods.setdefault(name, []).append(method)
 
@@ -419,7 +427,9 @@ class JavaAnalyser:
         key = (decl, name, head)
         if key in self._var_memo:
             return self._var_memo[key]
-        if key in self._in_progress:
+        if key in self._in_progress or len(self._in_progress) >= _MAX_HOPS:
+            if len(self._in_progress) >= _MAX_HOPS and not self.budget.exhausted:
+                self.budget.exhausted = f"more than {_MAX_HOPS} nested variable hops"
             return None
         self._in_progress.add(key)
         chain: tuple[Step, ...] | None = None
@@ -456,7 +466,7 @@ class JavaAnalyser:
             return None
         index = method.params.index(name)
         if method.name in MESSAGE_HANDLERS:
-            return (Step(f"{method.name}() message parameter {name}", 0),)
+            return (Step(f"{method.name}() message parameter {name}", method.line),)
         sites = (
             self.creations.get(method.name, []) if method.constructor
             else self.calls.get(method.name, [])
@@ -1063,7 +1073,7 @@ class JavaAnalyser:
         seen = 0
         for node, scope in self.literals:
             text = node.text or b""
-            if len(text) < 120 or not (b"yv66vg" in text[:16] or b"H4sI" in text[:16]):
+            if len(text) < 24 or not (b"yv66vg" in text[:16] or b"H4sI" in text[:16]):
                 continue
             parent = node.parent
             top = node
