@@ -46,9 +46,12 @@ def is_jsp_markup(data: bytes) -> bool:
     return any(marker in data for marker in _MARKERS)
 
 
+_BLANK = bytes(c if c in (10, 13) else 32 for c in range(256))
+
+
 def _blank(chunk: bytes) -> bytes:
     """Same length, only the newlines kept."""
-    return bytes(c if c in (10, 13) else 32 for c in chunk)
+    return chunk.translate(_BLANK)
 
 
 def _unescape_xml(chunk: bytes) -> bytes:
