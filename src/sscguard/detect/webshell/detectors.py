@@ -418,12 +418,34 @@ def detect_php(ctx: FileContext) -> list[Finding]:
     return out
 
 
+def _detect_jsp(ctx: FileContext) -> list[Finding]:
+    from sscguard.detect.webshell.jsp import detect_jsp  # imports this module: load it late
+
+    return detect_jsp(ctx)
+
+
 #: The registry, in the order detectors run. IDs must be unique across entries.
 DETECTORS: tuple[Detector, ...] = (
     Detector(
         "php-dataflow",
         ("SSC-003-400", "SSC-003-401", "SSC-003-402", "SSC-003-403", "SSC-003-411", "SSC-003-412"),
         detect_php,
+    ),
+    Detector(
+        "jsp-dataflow",
+        (
+            "SSC-003-404",
+            "SSC-003-420",
+            "SSC-003-421",
+            "SSC-003-422",
+            "SSC-003-423",
+            "SSC-003-424",
+            "SSC-003-425",
+            "SSC-003-426",
+            "SSC-003-403",
+            "SSC-003-411",
+        ),
+        _detect_jsp,
     ),
 )
 
