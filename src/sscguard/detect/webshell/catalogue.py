@@ -14,6 +14,10 @@ from sscguard.model import AttackRef, Confidence, Severity
 _SHELL = attack.ref("T1505.003", "DS0022 File Creation", "M1047", "M1045")
 _OBF = attack.ref("T1027", "DS0022 File Creation", "M1047")
 _CMD = attack.ref("T1059", "DS0022 File Creation", "M1047")
+_TRANSFER = attack.ref("T1105", "DS0022 File Creation", "M1047")
+_PROXY = attack.ref("T1090", "DS0022 File Creation", "M1047")
+_TUNNEL = attack.ref("T1572", "DS0022 File Creation", "M1047")
+_REFLECT = attack.ref("T1620", "DS0022 File Creation", "M1047")
 
 _REMOVE = (
     "Take the file offline or isolate the host, preserve it with the web server's access "
@@ -69,6 +73,51 @@ CODE_CHECKS: dict[str, CheckInfo] = {
             "software that attackers also drop.",
             "Confirm with the site owner that the tool was installed on purpose; if not, "
             "remove it; if so, restrict it by IP and strong authentication.",
+        ),
+        _info(
+            "SSC-003-404", "Request input reaches code execution (JSP/Java)", (_SHELL,), _C, _CH,
+            "Request data reaches class definition, a script engine, reflection or a class "
+            "loader in the page, so whoever can reach it can run arbitrary Java code.",
+        ),
+        _info(
+            "SSC-003-420", "Request input reaches command execution (JSP/Java)", (_SHELL, _CMD),
+            _C, _CH,
+            "Request data reaches Runtime.exec, ProcessBuilder or a reflective exec call, so "
+            "whoever can reach the page can run operating-system commands.",
+        ),
+        _info(
+            "SSC-003-421", "Request content written to a request-chosen file (JSP)",
+            (_SHELL, _TRANSFER), _M, _CM,
+            "The page writes request content to a path the request chooses, which lets a "
+            "visitor drop new pages into the web root.",
+        ),
+        _info(
+            "SSC-003-422", "Request-driven file browser (JSP)", (_SHELL,), _M, _CM,
+            "The page lists a directory the request chooses and reads, deletes, renames or "
+            "writes files there: a remote file manager.",
+        ),
+        _info(
+            "SSC-003-423", "Database console or dumper (JSP)", (_SHELL,), _M, _CM,
+            "The page runs SQL or opens a JDBC URL taken whole from the request, or dumps "
+            "every table: a remote database console.",
+        ),
+        _info(
+            "SSC-003-424", "Page registers a servlet, filter, listener or valve at run time",
+            (_SHELL,), _H, _CM,
+            "Adding request handlers from a page at run time is how memory-resident web "
+            "shells are installed; applications declare theirs in configuration.",
+        ),
+        _info(
+            "SSC-003-425", "Reverse shell or request-chosen socket (JSP)",
+            (_SHELL, _PROXY, _TUNNEL), _H, _CM,
+            "The page wires a process to a socket or opens sockets to hosts the request "
+            "chooses: a reverse shell, proxy or tunnel into the network.",
+        ),
+        _info(
+            "SSC-003-426", "Java class file embedded in a page", (_SHELL, _OBF, _REFLECT), _H,
+            _CM,
+            "A compiled class hidden in a page as Base64 or a byte array is how loaders "
+            "smuggle code past review; pages do not need to carry class files.",
         ),
     )
 }  # fmt: skip
