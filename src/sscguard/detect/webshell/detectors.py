@@ -417,12 +417,23 @@ def detect_php(ctx: FileContext) -> list[Finding]:
     return out
 
 
+def _detect_dotnet(ctx: FileContext) -> list[Finding]:
+    from sscguard.detect.webshell.dotnet import detect_dotnet
+
+    return detect_dotnet(ctx)
+
+
 #: The registry, in the order detectors run. IDs must be unique across entries.
 DETECTORS: tuple[Detector, ...] = (
     Detector(
         "php-dataflow",
         ("SSC-003-400", "SSC-003-401", "SSC-003-402", "SSC-003-403", "SSC-003-411", "SSC-003-412"),
         detect_php,
+    ),
+    Detector(
+        "aspx-dataflow",
+        ("SSC-003-405", "SSC-003-430", "SSC-003-402", *(f"SSC-003-{n}" for n in range(431, 439))),
+        _detect_dotnet,
     ),
 )
 
