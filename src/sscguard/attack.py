@@ -120,13 +120,9 @@ RELATED_TECHNIQUES: dict[str, Technique] = {
             "Proxy",
             "It relays traffic into the network (a tunnel through the web server).",
         ),
-        Technique(
-            "T1083", "File and Directory Discovery", "It lists and reads files and folders."
-        ),
+        Technique("T1083", "File and Directory Discovery", "It lists and reads files and folders."),
         Technique("T1105", "Ingress Tool Transfer", "It brings further files onto the host."),
-        Technique(
-            "T1213", "Data from Information Repositories", "It reads data out of databases."
-        ),
+        Technique("T1213", "Data from Information Repositories", "It reads data out of databases."),
         Technique("T1572", "Protocol Tunneling", "It carries another protocol inside HTTP."),
         Technique("T1573", "Encrypted Channel", "Its traffic is encrypted to hide commands."),
         Technique(

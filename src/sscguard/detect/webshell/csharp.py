@@ -111,7 +111,9 @@ _FS_CALLS = {
 _FS_RECEIVERS = re.compile(
     r"(?i)(^|\.)(File|Directory|Response|FileInfo|DirectoryInfo)$|^(Response|Context\.Response)"
 )
-_SQL_COMMANDS = re.compile(r"(?i)^(Sql|OleDb|Odbc|MySql|Npgsql|Oracle|SQLite)(Command|DataAdapter)$")
+_SQL_COMMANDS = re.compile(
+    r"(?i)^(Sql|OleDb|Odbc|MySql|Npgsql|Oracle|SQLite)(Command|DataAdapter)$"
+)
 _SQL_CONNECTIONS = re.compile(r"(?i)^(Sql|OleDb|Odbc|MySql|Npgsql|Oracle|SQLite)Connection$")
 _WEB_ROOT = re.compile(
     r"(?i)Server\.MapPath|MapPath\(|PhysicalPath|PhysicalApplicationPath|APPL_PHYSICAL_PATH"
@@ -609,12 +611,18 @@ class CSharpAnalyser:
         name = self.callee(fn)
         lname = name.lower()
         recv = self.receiver(fn)
-        if recv is not None and lname in ("get", "getvalues", "binaryread"):
-            if self.is_request(recv) or (
-                recv.type == "member_access_expression"
-                and self.is_request(recv.child_by_field_name("expression"))
-            ):
-                return self._src(node)
+        if (
+            recv is not None
+            and lname in ("get", "getvalues", "binaryread")
+            and (
+                self.is_request(recv)
+                or (
+                    recv.type == "member_access_expression"
+                    and self.is_request(recv.child_by_field_name("expression"))
+                )
+            )
+        ):
+            return self._src(node)
         if lname in ("binaryread", "getbufferlessinputstream") and self.is_request(recv):
             return self._src(node)
         if lname in SANITIZERS:
@@ -801,7 +809,13 @@ class CSharpAnalyser:
             if chain is not None:
                 self.path(SinkKind.CODE, name, chain, node)
             return
-        if lname in ("gettype", "createinstance", "getmethod", "invokemember", "createinstancefrom"):
+        if lname in (
+            "gettype",
+            "createinstance",
+            "getmethod",
+            "invokemember",
+            "createinstancefrom",
+        ):
             if (lname != "gettype" or rtext == "Type") and args:
                 chain = self.taint(args[0], scope)
                 if chain is not None:
@@ -855,9 +869,12 @@ class CSharpAnalyser:
             target = args[0] if args and _FS_RECEIVERS.search(rtext) else recv
             if target is None:
                 return
-            if target is recv and not self._typed(recv, scope, "directoryinfo", "fileinfo"):
-                if not (recv is not None and recv.type == "object_creation_expression"):
-                    return
+            if (
+                target is recv
+                and not self._typed(recv, scope, "directoryinfo", "fileinfo")
+                and not (recv is not None and recv.type == "object_creation_expression")
+            ):
+                return
             chain = self.taint(target, scope)
             if chain is not None and chain.rooted:
                 self.cap("fs-access", f"{rtext.split('.')[-1] or name}.{name}", chain, node,
@@ -921,8 +938,8 @@ class CSharpAnalyser:
             self.cap("file-drop", sink, content, node,
                      "the request chooses the whole path and the content")  # fmt: skip
         elif web_root and not checked:
-            self.cap("file-drop", sink, content, node,
-                     "request-named file written under the web root, no file-type check")  # fmt: skip
+            why = "request-named file written under the web root, no file-type check"
+            self.cap("file-drop", sink, content, node, why)
         else:
             steps = (*content.steps, self.step(node))[-MAX_STEPS:]
             self.paths.append(FlowPath(SinkKind.FILE_WRITE, sink, steps))
@@ -969,8 +986,12 @@ class CSharpAnalyser:
                             for call, s2 in self.calls:
                                 fn = call.child_by_field_name("function")
                                 rv = self.receiver(fn)
-                                if (sub and rv is not None and _text(rv) == sub
-                                        and self.callee(fn).lower() in ("write", "writeline")):
+                                if (
+                                    sub
+                                    and rv is not None
+                                    and _text(rv) == sub
+                                    and self.callee(fn).lower() in ("write", "writeline")
+                                ):
                                     content = self.first_taint(self.args(call)[:1], s2)
                                     if content is not None:
                                         write_node = call

@@ -115,8 +115,9 @@ def analyse_tokens(code: ServerCode) -> DotnetAnalysis:
                 tainted[m.group(1)] = Step(
                     f"{m.group(1)} = {m.group(3).strip()[:60]}", code.line(lineno)
                 )
-                if m.group(2) == "=" and (_SOURCE.match(m.group(3).strip()) or
-                                          m.group(3).strip().split(".")[0] in rooted):
+                if m.group(2) == "=" and (
+                    _SOURCE.match(m.group(3).strip()) or m.group(3).strip().split(".")[0] in rooted
+                ):
                     rooted.add(m.group(1))  # fmt: skip
                 changed = True
         if not changed:
@@ -194,55 +195,79 @@ CAPABILITY_RULES: dict[str, CapabilityRule] = {
     r.rule_id: r
     for r in (
         CapabilityRule(
-            "SSC-003-431", "SQL console: request-supplied SQL executed (ASP.NET)",
+            "SSC-003-431",
+            "SQL console: request-supplied SQL executed (ASP.NET)",
             "The page runs SQL that the visitor supplies (the whole statement, or SQL against a "
             "server and credentials the visitor types), which is a database client for whoever "
             "reaches the page.",
-            Severity.HIGH, Confidence.MEDIUM, ("T1213",),
+            Severity.HIGH,
+            Confidence.MEDIUM,
+            ("T1213",),
         ),
         CapabilityRule(
-            "SSC-003-432", "Request-driven file dropper (ASP.NET)",
+            "SSC-003-432",
+            "Request-driven file dropper (ASP.NET)",
             "The page writes request-supplied content to a path the visitor chooses in full, or "
             "saves an uploaded file under its own name into the web root without checking its "
             "type, which lets a visitor plant new server pages.",
-            Severity.HIGH, Confidence.MEDIUM, ("T1105",),
+            Severity.HIGH,
+            Confidence.MEDIUM,
+            ("T1105",),
         ),
         CapabilityRule(
-            "SSC-003-433", "Page loads an embedded .NET assembly (ASP.NET)",
+            "SSC-003-433",
+            "Page loads an embedded .NET assembly (ASP.NET)",
             "The page decodes an assembly stored inside itself and loads it into the worker "
             "process, hiding compiled code from review.",
-            Severity.HIGH, Confidence.MEDIUM, ("T1620", "T1027"),
+            Severity.HIGH,
+            Confidence.MEDIUM,
+            ("T1620", "T1027"),
         ),
         CapabilityRule(
-            "SSC-003-434", "Packet sniffer or request-chosen network connection (ASP.NET)",
+            "SSC-003-434",
+            "Packet sniffer or request-chosen network connection (ASP.NET)",
             "The page opens a raw socket in promiscuous mode or connects to a host the visitor "
             "chooses, turning the web server into a sniffer, port scanner or proxy.",
-            Severity.HIGH, Confidence.MEDIUM, ("T1040", "T1090"),
+            Severity.HIGH,
+            Confidence.MEDIUM,
+            ("T1040", "T1090"),
         ),
         CapabilityRule(
-            "SSC-003-435", "Registry browser or crawler in a web page (ASP.NET)",
+            "SSC-003-435",
+            "Registry browser or crawler in a web page (ASP.NET)",
             "The page opens registry keys the visitor names or walks whole registry hives, a "
             "reconnaissance tool that web applications do not contain.",
-            Severity.MEDIUM, Confidence.MEDIUM, ("T1012",),
+            Severity.MEDIUM,
+            Confidence.MEDIUM,
+            ("T1012",),
         ),
         CapabilityRule(
-            "SSC-003-436", "Arbitrary-path file-system access from the request (ASP.NET)",
+            "SSC-003-436",
+            "Arbitrary-path file-system access from the request (ASP.NET)",
             "The page lists, reads, creates, deletes or re-times files at a path taken whole "
             "from the request, a file manager for whoever reaches the page.",
-            Severity.MEDIUM, Confidence.MEDIUM, ("T1083",),
+            Severity.MEDIUM,
+            Confidence.MEDIUM,
+            ("T1083",),
         ),
         CapabilityRule(
-            "SSC-003-437", "Request-reading code hidden in an encoded string (ASP.NET)",
+            "SSC-003-437",
+            "Request-reading code hidden in an encoded string (ASP.NET)",
             "An encoded literal in the page decodes to code that reads the request, the shape "
             "of an obfuscated one-line shell that evaluates posted code.",
-            Severity.HIGH, Confidence.MEDIUM, ("T1027",),
+            Severity.HIGH,
+            Confidence.MEDIUM,
+            ("T1027",),
         ),
         CapabilityRule(
-            "SSC-003-438", "Loader stub: page only instantiates an external compiled class",
+            "SSC-003-438",
+            "Loader stub: page only instantiates an external compiled class",
             "The page has no markup and its only server code constructs a class from a "
             "non-framework assembly on every request, handing requests to compiled code "
             "in bin/ that is not visible in the page.",
-            Severity.MEDIUM, Confidence.LOW, ("T1036",),
+            Severity.MEDIUM,
+            Confidence.LOW,
+            ("T1036",),
         ),
     )
 }
@@ -348,11 +373,11 @@ def detect_dotnet(ctx: FileContext) -> list[Finding]:
 
 
 __all__ = [
-    "DETECTOR_IDS",
-    "detect_dotnet",
     "CAPABILITY_RULES",
+    "DETECTOR_IDS",
     "analyse_page",
     "analyse_tokens",
     "capability_findings",
+    "detect_dotnet",
     "make_finding",
 ]
