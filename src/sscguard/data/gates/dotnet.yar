@@ -11,31 +11,32 @@ rule dotnet_page
         $m2 = /runat\s*=\s*["']?server/ nocase
         $m3 = /<\s*%\s*@\s*(page|control|webhandler|webservice|master)\b/ nocase wide
         $m4 = /runat\s*=\s*["']?server/ nocase wide
-        $m5 = /<%[^@]/
+        $m5 = /<%[^@#$-]/
 
-        $a1 = "Process" wide ascii
-        $a2 = "Assembly" wide ascii
+        $a1 = /Process\s*\.\s*Start|ProcessStartInfo|StartInfo|StandardInput|Win32_Process/ wide ascii
+        $a2 = /Assembly\s*\.\s*(Unsafe)?Load|CurrentDomain\s*\.\s*Load/ wide ascii
         $a3 = "CompileAssembly" wide ascii
-        $a4 = "eval" nocase wide ascii
-        $a5 = /(Sql|OleDb|Odbc|MySql|Npgsql|Oracle|SQLite)(Command|DataAdapter)/ nocase
+        $a4 = /(^|[^\w.])eval\s*\(/ wide ascii
+        $a5 = /(Sql|OleDb|Odbc|MySql|Npgsql|Oracle|SQLite)(Command|DataAdapter)\b/ wide ascii
         $a6 = "CommandText" wide ascii
-        $a7 = "SaveAs" nocase wide ascii
-        $a8 = /(WriteAll|AppendAll)(Text|Bytes|Lines)/
+        $a7 = /\.\s*SaveAs\s*\(/ wide ascii
+        $a8 = /(WriteAll|AppendAll)(Text|Bytes|Lines)/ wide ascii
         $a9 = "StreamWriter" wide ascii
         $a10 = "FileStream" wide ascii
         $a11 = "CreateText" wide ascii
         $a12 = "OpenSubKey" wide ascii
-        $a13 = "Socket" wide ascii
-        $a14 = "TcpClient" wide ascii
+        $a13 = /new\s+(System\.Net\.Sockets\.)?Socket\s*\(/ wide ascii
+        $a14 = /(Tcp|Udp)Client/ wide ascii
         $a15 = "FromBase64String" wide ascii
-        $a16 = /(File|Directory)\s*\.\s*(Create|Delete|Move|Copy|ReadAll\w+|OpenRead|SetCreationTime|SetLastWriteTime|SetAttributes|GetFiles|GetDirectories)/
-        $a17 = /(DirectoryInfo|FileInfo)/ wide ascii
-        $a18 = /(WriteFile|TransmitFile)\s*\(/
+        $a16 = /(File|Directory)\s*\.\s*(Create|Delete|Move|Copy|ReadAll\w+|OpenRead|SetCreationTime|SetLastWriteTime|SetAttributes|GetFiles|GetDirectories)/ wide ascii
+        $a17 = /(DirectoryInfo|FileInfo)\s*\(/ wide ascii
+        $a18 = /(WriteFile|TransmitFile)\s*\(/ wide ascii
         $a19 = "InvokeMember" wide ascii
-        $a20 = "CreateInstance" wide ascii
-        $a21 = /=\s*new\s+[A-Za-z_]\w*\.[\w.]+\s*\(\s*"/
-        $a22 = "Connect" wide ascii
-        $a23 = /(^|[^\w.])Shell\s*\(/ nocase
+        $a20 = /(Activator|Assembly|\w)\s*\.\s*CreateInstance\s*\(|Type\s*\.\s*GetType\s*\(/ wide ascii
+        $a21 = /=\s*new\s+[A-Za-z_]\w*\.[\w.]+\s*\(\s*"/ wide ascii
+        $a22 = /\.\s*(Begin)?Connect(Async)?\s*\(/ wide ascii
+        $a23 = /(^|[^\w.])Shell\s*\(/ wide ascii
+        $a24 = "JScriptEvaluate" wide ascii
     condition:
         any of ($m*) and any of ($a*)
 }

@@ -33,6 +33,9 @@ JSCRIPT = "jscript"
 #: Extensions that are ASP.NET pages whatever their content says.
 DOTNET_EXTS = {".aspx", ".ascx", ".ashx", ".asmx", ".master", ".asax", ".svc", ".cshtml"}
 
+#: Pages of other servers whose directives look alike (JSP's <%@ page %>).
+_OTHER_SERVER_EXTS = {".jsp", ".jspx", ".jspf", ".php", ".cfm"}
+_DOTNET_LANGS = {b"c#", b"csharp", b"cs", b"vb", b"visualbasic", b"vb.net", b"jscript", b"js"}
 _DIRECTIVE = re.compile(
     rb"<\s*%\s*@\s*(Page|Control|WebHandler|WebService|Master|Application|ServiceHost)\b"
     rb"([^%]{0,2000})%\s*>",
@@ -129,9 +132,15 @@ def is_dotnet_page(ext: str, data: bytes) -> bool:
     """An ASP.NET page by extension, or by a .NET directive or a C#/VB server script block."""
     if ext in DOTNET_EXTS:
         return True
+    if ext in _OTHER_SERVER_EXTS:
+        return False
     head = data[:65536]
-    if _DIRECTIVE.search(head):
-        return True
+    directive = _DIRECTIVE.search(head)
+    if directive is not None:
+        if directive.group(1).lower() in (b"webhandler", b"webservice"):
+            return True
+        lang = _LANG_ATTR.search(directive.group(2))
+        return lang is not None and lang.group(1).lower().strip(b"\"' ") in _DOTNET_LANGS
     for match in _SCRIPT_OPEN.finditer(head):
         attrs = match.group(1)
         if _RUNAT.search(attrs):
@@ -176,14 +185,14 @@ def extract(data: bytes, ext: str = ".aspx") -> ServerCode:
     else:
         script_blocks = code_blocks = 0
         raw = False
+        scripts = [m for m in _SCRIPT_OPEN.finditer(data) if _RUNAT.search(m.group(1))]
+        si = 0
         pos = 0
         while pos < len(data) and script_blocks + code_blocks < MAX_REGIONS:
+            while si < len(scripts) and scripts[si].start() < pos:
+                si += 1
+            script = scripts[si] if si < len(scripts) else None
             code_at = data.find(b"<%", pos)
-            script = _SCRIPT_OPEN.search(data, pos)
-            while script is not None and not _RUNAT.search(script.group(1)):
-                markup += data[pos : script.end()]
-                pos = script.end()
-                script = _SCRIPT_OPEN.search(data, pos)
             if script is not None and (code_at < 0 or script.start() < code_at):
                 markup += data[pos : script.start()]
                 body_start = script.end()
@@ -214,7 +223,6 @@ def extract(data: bytes, ext: str = ".aspx") -> ServerCode:
             else:
                 statements.append((line, inner))
     controls = _controls(bytes(markup)) if markup else {}
-    visible = re.sub(rb"<[^>]{0,2000}>|\s+|&nbsp;", b"", bytes(markup))
     if language == CSHARP and not raw:
         source, starts, origins = _csharp_unit(members, statements)
     else:
@@ -226,7 +234,7 @@ def extract(data: bytes, ext: str = ".aspx") -> ServerCode:
         origins=origins,
         controls=controls,
         directive=directive is not None,
-        markup=len(visible) > 0 or b"<form" in markup.lower(),
+        markup=bool(markup.strip()),
         script_blocks=script_blocks,
         code_blocks=code_blocks,
     )

@@ -361,7 +361,7 @@ def detect_dotnet(ctx: FileContext) -> list[Finding]:
 
     if ctx.gates is not None and "dotnet_page" not in ctx.gates:
         return []
-    if not is_dotnet_page(ctx.ext, ctx.data) or not _worth_parsing(ctx):
+    if not _worth_parsing(ctx) or not is_dotnet_page(ctx.ext, ctx.data):
         return []
     result = analyse_page(ctx.data, ctx.ext, Budget())
     ids = LanguageIds("aspx", *DOTNET_IDS)
