@@ -42,7 +42,8 @@ POSITIVES: dict[str, dict[str, str]] = {
         "compiler": HEAD + "<%\n"
         "var p = new Microsoft.CSharp.CSharpCodeProvider();\n"
         'string src = Request["code"];\n'
-        "var r = p.CompileAssemblyFromSource(new System.CodeDom.Compiler.CompilerParameters(), src);\n"
+        "var cp = new System.CodeDom.Compiler.CompilerParameters();\n"
+        "var r = p.CompileAssemblyFromSource(cp, src);\n"
         "%>\n",
         "jscript-eval-split-strings": '<%@ Page Language="Jscript" %>\n<%\n'
         'var P = "ev" + "al(" + "Req" + "uest.Item[\\"z\\"]" + ")";\n'
@@ -68,7 +69,7 @@ POSITIVES: dict[str, dict[str, str]] = {
         "}\n</script>\n" + FORM,
         "render-block-helper-return": HEAD + '<script runat="server">\n'
         'string Arg() { return HttpContext.Current.Request.Headers["X-A"]; }\n'
-        "</script>\n<%= Process.Start(new ProcessStartInfo(\"cmd\", Arg())) %>\n",
+        '</script>\n<%= Process.Start(new ProcessStartInfo("cmd", Arg())) %>\n',
         "ashx-handler": '<%@ WebHandler Language="C#" Class="H" %>\n'
         "using System.Web;\n"
         "public class H : IHttpHandler {\n"
@@ -82,7 +83,8 @@ POSITIVES: dict[str, dict[str, str]] = {
         '  Dim c As String = Request.Form("c")\n'
         '  Process.Start("cmd.exe", "/c " & c)\n'
         "End Sub\n</script>\n",
-        "typographic-quotes": "<%@ Page Language=\u201cC#\u201d %>\n<script runat=\u201cserver\u201d>\n"
+        "typographic-quotes": "<%@ Page Language=\u201cC#\u201d %>\n"
+        "<script runat=\u201cserver\u201d>\n"
         "void Page_Load(object s, EventArgs e) {\n"
         "  Process.Start(\u201ccmd.exe\u201d, Request[\u201cc\u201d]);\n}\n</script>\n",
     },
@@ -164,7 +166,8 @@ BENIGN: dict[str, str] = {
     "assembly-by-fixed-name": HEAD + "<%\n"
     'var a = System.Reflection.Assembly.Load("System.Web.Extensions");\n%>\n',
     "parameterised-sql": HEAD + "<%\n"
-    'using (var conn = new SqlConnection(ConfigurationManager.ConnectionStrings["db"].ConnectionString)) {\n'
+    'string cs = ConfigurationManager.ConnectionStrings["db"].ConnectionString;\n'
+    "using (var conn = new SqlConnection(cs)) {\n"
     '  var cmd = new SqlCommand("select name from users where id = @id", conn);\n'
     '  cmd.Parameters.AddWithValue("@id", Request.QueryString["id"]);\n}\n%>\n',
     "sql-value-in-where": HEAD + "<%\n"
@@ -186,7 +189,7 @@ BENIGN: dict[str, str] = {
     'var c = new System.Net.Sockets.TcpClient("mail.example.org", 25);\n%>\n',
     "base64-image-literal": HEAD + "<%\n"
     f'var png = Convert.FromBase64String("{_b64("PNG image bytes here, nothing else")}");\n'
-    'Response.BinaryWrite(png);\n%>\n',
+    "Response.BinaryWrite(png);\n%>\n",
     "page-using-company-class": HEAD + "<html><body><h1>Orders</h1>\n"
     '<script runat="server">\nShop.Data.Orders o = new Shop.Data.Orders("main");\n</script>\n'
     "<%= o.Count %></body></html>\n",

@@ -23,7 +23,7 @@ SEED = (
 VB_SEED = (
     b'<%@ Page Language="VB" %>\n<script runat="server">\nSub Page_Load(s As Object, e As Even'
     b'tArgs)\n Dim c As String = Request.Form("c") \' note\n Process.Start("cmd", "/c " & c)\nE'
-    b'nd Sub\n</script>\n'
+    b"nd Sub\n</script>\n"
 )
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -51,7 +51,9 @@ def test_truncated_and_spliced_pages_never_crash(seed: bytes, cut: int, start: i
 
 
 @FAST
-@given(st.text(alphabet='<%@>=;(){}[]"\'.+&\nRequestFormProcessStart runat=server Cabc', max_size=800))
+@given(
+    st.text(alphabet="<%@>=;(){}[]\"'.+&\nRequestFormProcessStart runat=server Cabc", max_size=800)
+)
 def test_page_like_noise_never_crashes(text: str) -> None:
     data = text.encode()
     for ext in (".aspx", ".ashx"):
