@@ -108,7 +108,9 @@ RELATED_TECHNIQUES: dict[str, Technique] = {
             "Obfuscated Files or Information",
             "The payload is encoded or obfuscated to hide what it does.",
         ),
+        Technique("T1012", "Query Registry", "It reads the registry to learn about the host."),
         Technique("T1036", "Masquerading", "The component poses as something legitimate."),
+        Technique("T1040", "Network Sniffing", "It captures traffic passing the host."),
         Technique(
             "T1059", "Command and Scripting Interpreter", "It runs shell or script commands."
         ),
@@ -118,7 +120,9 @@ RELATED_TECHNIQUES: dict[str, Technique] = {
             "Proxy",
             "It relays traffic into the network (a tunnel through the web server).",
         ),
+        Technique("T1083", "File and Directory Discovery", "It lists and reads files and folders."),
         Technique("T1105", "Ingress Tool Transfer", "It brings further files onto the host."),
+        Technique("T1213", "Data from Information Repositories", "It reads data out of databases."),
         Technique("T1572", "Protocol Tunneling", "It carries another protocol inside HTTP."),
         Technique("T1573", "Encrypted Channel", "Its traffic is encrypted to hide commands."),
         Technique(

@@ -18,6 +18,11 @@ _TRANSFER = attack.ref("T1105", "DS0022 File Creation", "M1047")
 _PROXY = attack.ref("T1090", "DS0022 File Creation", "M1047")
 _TUNNEL = attack.ref("T1572", "DS0022 File Creation", "M1047")
 _REFLECT = attack.ref("T1620", "DS0022 File Creation", "M1047")
+_COLLECT = attack.ref("T1213", "DS0022 File Creation", "M1047")
+_SNIFF = attack.ref("T1040", "DS0022 File Creation", "M1047")
+_REGISTRY = attack.ref("T1012", "DS0022 File Creation", "M1047")
+_DISCOVER = attack.ref("T1083", "DS0022 File Creation", "M1047")
+_MASQ = attack.ref("T1036", "DS0022 File Creation", "M1047")
 
 _REMOVE = (
     "Take the file offline or isolate the host, preserve it with the web server's access "
@@ -118,6 +123,59 @@ CODE_CHECKS: dict[str, CheckInfo] = {
             _CM,
             "A compiled class hidden in a page as Base64 or a byte array is how loaders "
             "smuggle code past review; pages do not need to carry class files.",
+        ),
+        _info(
+            "SSC-003-405", "Request input reaches code execution (ASP.NET)", (_SHELL,), _C, _CH,
+            "Request data reaches Assembly.Load, a compiler, JScript eval or reflection in the "
+            "page, so whoever can reach it can run arbitrary .NET code.",
+        ),
+        _info(
+            "SSC-003-430", "Request input reaches command execution (ASP.NET)", (_SHELL, _CMD),
+            _C, _CH,
+            "Request data reaches Process.Start, a shell's input, WMI or Shell, so whoever can "
+            "reach the page can run operating-system commands.",
+        ),
+        _info(
+            "SSC-003-431", "SQL console (ASP.NET)", (_SHELL, _COLLECT), _H, _CM,
+            "The page runs SQL statements the request supplies whole, or against a server the "
+            "request chooses: a remote database console.",
+        ),
+        _info(
+            "SSC-003-432", "File dropper (ASP.NET)", (_SHELL, _TRANSFER), _H, _CM,
+            "The page writes request content to a path the request chooses, or saves uploads "
+            "under their own names into the web root without a type check.",
+        ),
+        _info(
+            "SSC-003-433", "Embedded assembly loaded by a page", (_SHELL, _OBF, _REFLECT), _H,
+            _CH,
+            "A compiled assembly hidden in the page is loaded at run time, the way loaders "
+            "smuggle code past review.",
+        ),
+        _info(
+            "SSC-003-434", "Packet sniffer or request-chosen socket (ASP.NET)",
+            (_SHELL, _SNIFF, _PROXY), _H, _CM,
+            "The page opens a raw socket to capture traffic or connects to hosts the request "
+            "chooses: a sniffer, proxy or tunnel.",
+        ),
+        _info(
+            "SSC-003-435", "Registry browser (ASP.NET)", (_SHELL, _REGISTRY), _M, _CM,
+            "The page opens registry keys the request names or crawls whole hives, which web "
+            "applications do not do.",
+        ),
+        _info(
+            "SSC-003-436", "Request-driven file access (ASP.NET)", (_SHELL, _DISCOVER), _M, _CM,
+            "The page lists, reads, writes or deletes files at paths taken whole from the "
+            "request: a remote file manager.",
+        ),
+        _info(
+            "SSC-003-437", "Encoded request-reading code (ASP.NET)", (_SHELL, _OBF), _H, _CH,
+            "An encoded literal in the page decodes to code that reads the request, the shape "
+            "of an obfuscated eval one-liner.",
+        ),
+        _info(
+            "SSC-003-438", "Loader stub page (ASP.NET)", (_SHELL, _MASQ), _M, _CL,
+            "A page with no markup whose only server code constructs a custom class hands "
+            "control to code hidden in a compiled assembly.",
         ),
     )
 }  # fmt: skip

@@ -424,6 +424,12 @@ def _detect_jsp(ctx: FileContext) -> list[Finding]:
     return detect_jsp(ctx)
 
 
+def _detect_dotnet(ctx: FileContext) -> list[Finding]:
+    from sscguard.detect.webshell.dotnet import detect_dotnet
+
+    return detect_dotnet(ctx)
+
+
 #: The registry, in the order detectors run. IDs must be unique across entries.
 DETECTORS: tuple[Detector, ...] = (
     Detector(
@@ -446,6 +452,11 @@ DETECTORS: tuple[Detector, ...] = (
             "SSC-003-411",
         ),
         _detect_jsp,
+    ),
+    Detector(
+        "aspx-dataflow",
+        ("SSC-003-405", "SSC-003-430", "SSC-003-402", *(f"SSC-003-{n}" for n in range(431, 439))),
+        _detect_dotnet,
     ),
 )
 
