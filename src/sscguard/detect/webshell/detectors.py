@@ -108,6 +108,7 @@ _PHP_SOURCE = re.compile(
     rb"|\$\$\w+\s*=[^=]|array_values\s*\(\s*\$_SERVER|(fsockopen|stream_socket_client|socket_create)\s*\("
     rb"|(gzdecode|rawurldecode|urldecode)\s*\(\s*['\"]%|pack\s*\(\s*['\"](H\*|c\*|C\*)|chr\s*\(\s*\$"
     rb"|\bnew\s+ReflectionFunction|(fputs|fwrite|file_put_contents)\s*\([^;]{0,200}<\?(php|=|\s)"
+    rb"|['\"]<\?php\s*@?(eval|assert|system|passthru|exec|shell_exec)"
 )
 #: Files a built-in YARA rule already flags are parsed only up to this size (for the
 #: explained path); bigger ones would cost parse time without changing the verdict.
@@ -128,7 +129,8 @@ _QUICK_SOURCES = (
     b"\\x", b"chr(", b"strrev", b"getenv", b"$http_", b"$globals", b"extract", b"parse_str",
     b"import_request_variables", b"filter_input", b"exif_read_data", b"_post", b"_get", b"$$",
     b"fsockopen", b"stream_socket_client", b"socket_create", b"urldecode", b"gzdecode", b"pack",
-    b"reflectionfunction", b"fputs", b"fwrite", b"file_put_contents",
+    b"$_session", b"reflectionfunction", b"fputs", b"fwrite", b"file_put_contents", b"'<?php",
+    b'"<?php',
 )  # fmt: skip
 
 
@@ -284,7 +286,7 @@ def analysis_findings(
     lang = ids.language
     out: list[Finding] = []
     code = [p for p in analysis.paths if p.kind is SinkKind.CODE]
-    command = [p for p in analysis.paths if p.kind is SinkKind.COMMAND]
+    command = [p for p in analysis.paths if p.kind in (SinkKind.COMMAND, SinkKind.SOCKET)]
     writes = [p for p in analysis.paths if p.kind is SinkKind.FILE_WRITE]
     layered = any(p.layer for p in analysis.paths)
     refs = (WEB_SHELL, OBFUSCATED) if layered else (WEB_SHELL,)

@@ -190,6 +190,8 @@ def _line(node: Node) -> int:
 def _args(node: Node) -> list[Node]:
     """The argument expressions of a call node (empty for other nodes)."""
     arguments = node.child_by_field_name("arguments")
+    if arguments is None:  # ``new Foo(...)`` keeps its arguments as an unnamed child
+        arguments = next((c for c in node.named_children if c.type == "arguments"), None)
     if arguments is None:
         return []
     out = []
@@ -1203,6 +1205,12 @@ class PhpAnalyser:
         return False
 
     def _report(self, kind: SinkKind, sink: str, chain: tuple[Step, ...], node: Node) -> None:
+        if (
+            chain
+            and "(data stored by an earlier request)" in chain[0].label
+            and (kind is SinkKind.FILE_WRITE or sink.startswith(("include", "require")))
+        ):
+            return  # a session value picking a language file or upload name is application code
         if chain and chain[0].label.startswith("network input") and kind is not SinkKind.FILE_WRITE:
             kind, sink = SinkKind.SOCKET, f"{sink} fed from a network connection"
         steps = (*chain, Step(_short(node), _line(node)))[-MAX_STEPS:]
@@ -1269,7 +1277,9 @@ class PhpAnalyser:
                 decoded = self.value(args[-1] if name == "create_function" else args[0], scope)
                 if decoded:
                     self._maybe_layer(decoded, node, (name,), executed=True)
-            for arg in args:
+            # the command itself, not output or option arguments (``exec($cmd, $out)``)
+            checked = args if name in CODE_SINKS or name == "pcntl_exec" else args[:1]
+            for arg in checked:
                 chain = self.taint(arg, scope)
                 if chain:
                     label = name if not dynamic else f"{name} (called as {_short(fn, 30)})"
@@ -1302,7 +1312,9 @@ class PhpAnalyser:
             callable_arg = args[index] if -len(args) <= index < len(args) else None
             if callable_arg is None:
                 return
-            chain = self.taint(callable_arg, scope)
+            chain = (
+                None if self._fixed_prefix(callable_arg, scope) else self.taint(callable_arg, scope)
+            )
             if chain:
                 self.sinks.append(name)
                 self._report(SinkKind.CODE, f"{name} with a request-chosen callback", chain, node)
@@ -1322,6 +1334,22 @@ class PhpAnalyser:
             return
         if (name in FILE_WRITERS or name in STREAM_WRITERS) and len(args) >= 2:
             self._check_write(name, node, scope, args)
+
+    def _fixed_prefix(self, node: Node, scope: int) -> bool:
+        """``'update_' . $x``: the request picks only among functions with a fixed prefix."""
+        while node.type in ("parenthesized_expression", "argument") and node.named_child_count:
+            node = node.named_children[-1]
+        if node.type == "encapsed_string" and node.named_child_count:
+            first = node.named_children[0]
+            return first.type == "string_content" and bool(first.text.strip())
+        left = node.child_by_field_name("left") if node.type == "binary_expression" else None
+        op = node.child_by_field_name("operator") if left is not None else None
+        if left is None or op is None or op.type != ".":
+            return False
+        while left.type == "binary_expression" and left.child_by_field_name("left") is not None:
+            left = left.child_by_field_name("left")
+        prefix = self.value(left, scope)
+        return bool(prefix and prefix.strip())
 
     def _check_write(self, name: str, node: Node, scope: int, args: list[Node]) -> None:
         """A request-named file written with request data; a constant web shell dropped to
