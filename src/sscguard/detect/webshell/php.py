@@ -115,6 +115,7 @@ _PASS_TYPES = {
 _ESCAPES = {b"n": b"\n", b"t": b"\t", b"r": b"\r", b"v": b"\v", b"e": b"\x1b", b"f": b"\f"}
 _MAX_DEPTH = 120
 _MAX_ARRAY = 4096  # entries of one folded constant array
+_METHOD_ARG_STEPS = 3  # longest call-site path followed into a method parameter
 
 
 def _array_key(key: bytes) -> bytes:
@@ -575,9 +576,14 @@ class PhpAnalyser:
             fn = self._function_at(scope)
             if fn is not None and name in fn.params:
                 index = fn.params.index(name)
+                method = fn.node is not None and fn.node.type == "method_declaration"
                 for call, call_scope in self._user_calls(fn.name, fn.node):
                     args = _args(call)
-                    if index < len(args) and (found := self.taint(args[index], call_scope)):
+                    found = self.taint(args[index], call_scope) if index < len(args) else None
+                    # methods are matched by name only (no types): follow them only when
+                    # request input is passed almost directly, as shells do, not through
+                    # a router's chain of helpers
+                    if found and (not method or len(found) <= _METHOD_ARG_STEPS):
                         step = Step(f"{fn.name}() parameter ${name}", _line(call))
                         chain = (*found, step)[-MAX_STEPS:]
                         break
