@@ -38,6 +38,8 @@ rule php_source
         $s27 = /\bnew\s+reflectionfunction/ nocase
         // a PHP page written by the file itself (a dropper)
         $s28 = /(fputs|fwrite|file_put_contents)\s*\([^;]{0,200}<\?(php|=|\s)/ nocase
+        // a decoder function of the file's own: character arithmetic in its first block
+        $s32 = /function\s+\w+\s*\([^)]{0,80}\)\s*\{[^}]{0,400}\b(chr|ord)\s*\(/ nocase
         $s31 = /['"]<\?php\s*@?(eval|assert|system|passthru|exec|shell_exec)/ nocase
     condition:
         any of them

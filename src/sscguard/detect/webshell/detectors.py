@@ -109,6 +109,7 @@ _PHP_SOURCE = re.compile(
     rb"|(gzdecode|rawurldecode|urldecode)\s*\(\s*['\"]%|pack\s*\(\s*['\"](H\*|c\*|C\*)|chr\s*\(\s*\$"
     rb"|\bnew\s+ReflectionFunction|(fputs|fwrite|file_put_contents)\s*\([^;]{0,200}<\?(php|=|\s)"
     rb"|['\"]<\?php\s*@?(eval|assert|system|passthru|exec|shell_exec)"
+    rb"|function\s+\w+\s*\([^)]{0,80}\)\s*\{[^}]{0,400}\b(chr|ord)\s*\("
 )
 #: Files a built-in YARA rule already flags are parsed only up to this size (for the
 #: explained path); bigger ones would cost parse time without changing the verdict.
@@ -130,7 +131,7 @@ _QUICK_SOURCES = (
     b"import_request_variables", b"filter_input", b"exif_read_data", b"_post", b"_get", b"$$",
     b"fsockopen", b"stream_socket_client", b"socket_create", b"urldecode", b"gzdecode", b"pack",
     b"$_session", b"reflectionfunction", b"fputs", b"fwrite", b"file_put_contents", b"'<?php",
-    b'"<?php',
+    b'"<?php', b"function",
 )  # fmt: skip
 
 

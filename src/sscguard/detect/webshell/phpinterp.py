@@ -933,7 +933,9 @@ def run_function(analyser: PhpAnalyser, name: str, args: list[Node], scope: int)
         values = [_argument_value(analyser, a, scope) for a in args]
     except NotConstantError:
         return None
-    for attempt in (values, _prefixed(values)):
+    prefixed = _prefixed(values)
+    # a long blob: decode its prefix only (the full run would not fit the time budget)
+    for attempt in (prefixed,) if prefixed is not None else (values,):
         if attempt is None or interp.file_steps <= 0:
             return None
         try:
