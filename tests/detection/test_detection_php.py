@@ -120,7 +120,10 @@ def test_authorisation_check_around_the_sink_is_low() -> None:
 
 
 def test_request_chosen_upload_destination_is_low_without_corroboration() -> None:
-    sample = "<?php\nmove_uploaded_file($_FILES['f']['tmp_name'], $_POST['to']);\n"
+    sample = (
+        "<?php\nif (in_array($_POST['kind'], $kinds)) {\n"
+        "  move_uploaded_file($_FILES['f']['tmp_name'], $_POST['to']);\n}\n"
+    )
     (finding,) = detect_php(FileContext("up.php", sample.encode()))
     assert finding.rule_id == "SSC-003-402" and finding.severity is Severity.LOW
 

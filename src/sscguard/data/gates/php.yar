@@ -5,7 +5,7 @@
 rule php_source
 {
     strings:
-        $s1 = /\$_(get|post|request|cookie|files)/ nocase
+        $s1 = /\$_(get|post|request|cookie|files|session)/ nocase
         $s2 = /\$_server\s*\[\s*['"]http_/ nocase
         $s3 = "php://input" nocase
         $s4 = "getallheaders" nocase
@@ -21,6 +21,26 @@ rule php_source
         $s14 = /(\\x[0-9a-f]{2}){3}/ nocase
         $s15 = /chr\s*\(\s*[0-9]+\s*\)\s*\./ nocase
         $s16 = "create_function" nocase
+        // weaker or older request sources, variables created from the request
+        $s17 = /getenv\s*\(\s*['"]http_/ nocase
+        $s18 = /\$http_(get|post|cookie|raw_post)/ nocase
+        $s19 = /\$globals\s*\[\s*['"]_(get|post|request|cookie)/ nocase
+        $s20 = /(extract|parse_str)\s*\(\s*\$(_|http_)/ nocase
+        $s29 = /(import_request_variables|filter_input|exif_read_data)\s*\(/ nocase
+        $s30 = /['"]_(post|get|request|cookie)['"]/ nocase
+        $s21 = /\$\$\w+\s*=[^=]/
+        $s22 = /array_values\s*\(\s*\$_server/ nocase
+        // network input (reverse shells), more decoders
+        $s23 = /(fsockopen|stream_socket_client|socket_create)\s*\(/ nocase
+        $s24 = /(gzdecode|rawurldecode|urldecode)\s*\(\s*['"]%/ nocase
+        $s25 = /pack\s*\(\s*['"](H\*|c\*|C\*)/ nocase
+        $s26 = /chr\s*\(\s*\$/ nocase
+        $s27 = /\bnew\s+reflectionfunction/ nocase
+        // a PHP page written by the file itself (a dropper)
+        $s28 = /(fputs|fwrite|file_put_contents)\s*\([^;]{0,200}<\?(php|=|\s)/ nocase
+        // a decoder function of the file's own: character arithmetic in its first block
+        $s32 = /function\s+\w+\s*\([^)]{0,80}\)\s*\{[^}]{0,400}\b(chr|ord)\s*\(/ nocase
+        $s31 = /['"]<\?php\s*@?(eval|assert|system|passthru|exec|shell_exec)/ nocase
     condition:
         any of them
 }
@@ -36,6 +56,8 @@ rule php_sink
         $k6 = "${"
         $k7 = /\$\w+\s*\(/
         $k8 = /\$_\w+\s*\[[^\]]{0,40}\]\s*\(/
+        $k9 = /->\s*invoke(args)?\s*\(/ nocase
+        $k11 = /(^|[^\w$>:])(fwrite|fputs)\s*\(/ nocase
     condition:
         any of them
 }

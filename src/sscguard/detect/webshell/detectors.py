@@ -97,17 +97,25 @@ _PHP_SINK = re.compile(
     rb"|(?:[=(;,.]|echo|print|return)\s*`[^`\n]{0,200}\$"
     rb"|(?<![\w$>:])(include|require)(_once)?\s*\(?\s*\$"
     rb"|\$\{|\$\w+\s*\(|\$_\w+\s*\[[^\]]{0,40}\]\s*\("
+    rb"|->\s*invoke(args)?\s*\(|(?<![\w$>:])(fwrite|fputs)\s*\("
 )
 _PHP_SOURCE = re.compile(
     rb"(?i)\$_(GET|POST|REQUEST|COOKIE|FILES)|\$_SERVER\s*\[\s*['\"]HTTP_|php://input"
     rb"|getallheaders|apache_request_headers|\$\{|base64_decode|gzinflate|gzuncompress"
     rb"|str_rot13|strrev|hex2bin|convert_uudecode|(?:\\x[0-9a-f]{2}){3}|chr\s*\(\s*\d+\s*\)\s*\."
-    rb"|create_function"
+    rb"|create_function|getenv\s*\(\s*['\"]HTTP_|\$HTTP_(GET|POST|COOKIE|RAW_POST)|\$_SESSION"
+    rb"|\$GLOBALS\s*\[\s*['\"]_(GET|POST|REQUEST|COOKIE)|(extract|parse_str)\s*\(\s*\$(_|HTTP_)"
+    rb"|(import_request_variables|filter_input|exif_read_data)\s*\(|['\"]_(POST|GET|REQUEST|COOKIE)['\"]"
+    rb"|\$\$\w+\s*=[^=]|array_values\s*\(\s*\$_SERVER|(fsockopen|stream_socket_client|socket_create)\s*\("
+    rb"|(gzdecode|rawurldecode|urldecode)\s*\(\s*['\"]%|pack\s*\(\s*['\"](H\*|c\*|C\*)|chr\s*\(\s*\$"
+    rb"|\bnew\s+ReflectionFunction|(fputs|fwrite|file_put_contents)\s*\([^;]{0,200}<\?(php|=|\s)"
+    rb"|['\"]<\?php\s*@?(eval|assert|system|passthru|exec|shell_exec)"
+    rb"|function\s+\w+\s*\([^)]{0,80}\)\s*\{[^}]{0,400}\b(chr|ord)\s*\("
 )
 #: Files a built-in YARA rule already flags are parsed only up to this size (for the
 #: explained path); bigger ones would cost parse time without changing the verdict.
 EXPLAIN_FLAGGED_BELOW = 16 << 10
-MAX_ANALYSED = 256 << 10
+MAX_ANALYSED = 1 << 20  # the YARA-X gate and the analyser's time budget bound the cost
 
 
 def is_php(ctx: FileContext) -> bool:
@@ -120,7 +128,11 @@ _QUICK_SOURCES = (
     b"$_get", b"$_post", b"$_request", b"$_cookie", b"$_files", b"$_server", b"php://input",
     b"getallheaders", b"apache_request_headers", b"${", b"base64_decode", b"gzinflate",
     b"gzuncompress", b"str_rot13", b"hex2bin", b"convert_uudecode", b"create_function",
-    b"\\x", b"chr(", b"strrev",
+    b"\\x", b"chr(", b"strrev", b"getenv", b"$http_", b"$globals", b"extract", b"parse_str",
+    b"import_request_variables", b"filter_input", b"exif_read_data", b"_post", b"_get", b"$$",
+    b"fsockopen", b"stream_socket_client", b"socket_create", b"urldecode", b"gzdecode", b"pack",
+    b"$_session", b"reflectionfunction", b"fputs", b"fwrite", b"file_put_contents", b"'<?php",
+    b'"<?php', b"function",
 )  # fmt: skip
 
 
@@ -128,7 +140,8 @@ _QUICK_SINKS = (
     b"eval", b"assert", b"system", b"exec", b"passthru", b"popen", b"proc_open",
     b"create_function", b"call_user_func", b"register_shutdown_function", b"reflection",
     b"ukey", b"iterator_apply", b"move_uploaded_file", b"file_put_contents", b"preg_",
-    b"array_", b"ob_start", b"sort", b"`", b"include", b"require", b"${",
+    b"array_", b"ob_start", b"sort", b"`", b"include", b"require", b"${", b"invoke", b"fwrite",
+    b"fputs",
 )  # fmt: skip
 
 
@@ -275,7 +288,7 @@ def analysis_findings(
     lang = ids.language
     out: list[Finding] = []
     code = [p for p in analysis.paths if p.kind is SinkKind.CODE]
-    command = [p for p in analysis.paths if p.kind is SinkKind.COMMAND]
+    command = [p for p in analysis.paths if p.kind in (SinkKind.COMMAND, SinkKind.SOCKET)]
     writes = [p for p in analysis.paths if p.kind is SinkKind.FILE_WRITE]
     layered = any(p.layer for p in analysis.paths)
     refs = (WEB_SHELL, OBFUSCATED) if layered else (WEB_SHELL,)

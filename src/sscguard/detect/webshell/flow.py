@@ -50,6 +50,9 @@ class FlowPath:
     steps: tuple[Step, ...]
     guarded: bool = False  # an authorisation check encloses the sink
     layer: int = 0  # 0: the file itself; n: the n-th decoded layer
+    #: a file write whose request-chosen name keeps its own extension and whose file does
+    #: no file-type check anywhere: an unrestricted upload (what upload shells are)
+    unchecked: bool = False
 
     def explain(self) -> str:
         return " -> ".join(str(s) for s in self.steps)

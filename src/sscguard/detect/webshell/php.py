@@ -35,9 +35,28 @@ from sscguard.detect.webshell.flow import (
 
 Node = Any  # tree_sitter.Node (kept loose: the bindings are typed only partially)
 
-SUPERGLOBALS = {"_GET", "_POST", "_REQUEST", "_COOKIE", "_FILES", "_SERVER", "HTTP_RAW_POST_DATA"}
+SUPERGLOBALS = {
+    "_GET", "_POST", "_REQUEST", "_COOKIE", "_FILES", "_SERVER", "HTTP_RAW_POST_DATA",
+    "HTTP_GET_VARS", "HTTP_POST_VARS", "HTTP_COOKIE_VARS", "HTTP_POST_FILES",
+}  # fmt: skip
+#: Data an attacker stored earlier (a session written by another request): a weaker source.
+STORED = {"_SESSION"}
+#: Functions that create variables from their (request) argument, register_globals style.
+VAR_IMPORTERS = {"extract", "parse_str", "mb_parse_str", "import_request_variables"}
+SOCKET_OPENERS = {
+    "fsockopen", "pfsockopen", "stream_socket_client", "stream_socket_accept", "socket_create",
+    "socket_accept",
+}  # fmt: skip
+SOCKET_READERS = {"fread", "fgets", "socket_read", "stream_get_contents", "stream_get_line",
+                  "fgetc", "socket_recv"}  # fmt: skip
 _SERVER_TAINTED = re.compile(r"^(HTTP_\w+|QUERY_STRING|REQUEST_URI|PATH_INFO)$")
-SOURCE_FUNCS = {"getallheaders", "apache_request_headers", "filter_input", "filter_input_array"}
+SOURCE_FUNCS = {
+    "getallheaders", "apache_request_headers", "filter_input", "filter_input_array",
+    "exif_read_data",
+}  # fmt: skip
+#: Functions that hand out a superglobal's entries by position, not by name.
+_WHOLE_ARRAY = {"array_values", "array_slice", "end", "reset", "current", "next", "array_pop",
+                "array_shift", "implode", "join"}  # fmt: skip
 INPUT_READERS = {"file_get_contents", "fopen", "file", "stream_get_contents", "readfile"}
 SANITIZERS = {
     "intval", "floatval", "boolval", "count", "strlen", "isset", "empty", "is_numeric",
@@ -46,7 +65,8 @@ SANITIZERS = {
     "htmlentities", "basename", "preg_match", "preg_quote", "strcmp", "hash_equals",
     "array_key_exists", "file_exists", "is_file", "is_dir", "ctype_digit", "ctype_alnum",
     "realpath", "filter_var", "addslashes", "mysql_real_escape_string", "json_encode",
-    "strpos", "stripos", "filesize", "time", "abs", "round",
+    "strpos", "stripos", "filesize", "time", "abs", "round", "str_contains", "str_starts_with",
+    "str_ends_with", "ctype_alpha", "ctype_xdigit", "is_callable", "function_exists",
 }  # fmt: skip
 CODE_SINKS = {"eval", "assert", "create_function"}
 COMMAND_SINKS = {
@@ -65,6 +85,7 @@ CALLBACKS = {
     "iterator_to_array": -1, "spl_autoload_register": 0,
 }  # fmt: skip
 FILE_WRITERS = {"file_put_contents": (0, 1), "move_uploaded_file": (1, 0), "copy": (1, 0)}
+STREAM_WRITERS = {"fwrite", "fputs"}
 _AUTH_RE = re.compile(
     r"(?i)(current_user_can|user_can|is_admin|is_super_admin|has_?permission|check_?permission"
     r"|is_?logged_?in|is_?authori[sz]ed|verify_?nonce|check_admin_referer|csrf|checkAccess"
@@ -93,6 +114,59 @@ _PASS_TYPES = {
 }  # fmt: skip
 _ESCAPES = {b"n": b"\n", b"t": b"\t", b"r": b"\r", b"v": b"\v", b"e": b"\x1b", b"f": b"\f"}
 _MAX_DEPTH = 120
+_MAX_ARRAY = 4096  # entries of one folded constant array
+_METHOD_ARG_STEPS = 3  # longest call-site path followed into a method parameter
+
+
+def _array_key(key: bytes) -> bytes:
+    """Array keys as the folder compares them: PHP's ``true``/``false`` keys become 1/0."""
+    return {b"true": b"1", b"false": b"0"}.get(key.lower(), key)
+
+
+def _listed(values: list[bytes]) -> list[tuple[bytes, bytes]]:
+    return [(str(i).encode(), v) for i, v in enumerate(values)]
+
+
+def _sprintf(fmt: bytes, args: list[bytes | None]) -> bytes | None:
+    """PHP ``sprintf`` for ``%s``/``%d``/``%%`` (and ``%c``) only; None for anything else."""
+    out = bytearray()
+    it = iter(args)
+    pos = 0
+    for m in re.finditer(rb"%(?:(\d+)\$)?([sdc%])", fmt):
+        out += fmt[pos : m.start()]
+        pos = m.end()
+        if m.group(2) == b"%":
+            out += b"%"
+            continue
+        if m.group(1):
+            i = int(m.group(1)) - 1
+            arg = args[i] if 0 <= i < len(args) else None
+        else:
+            arg = next(it, None)
+        if arg is None:
+            return None
+        if m.group(2) == b"c":
+            if not arg.lstrip(b"-").isdigit():
+                return None
+            out.append(int(arg) % 256)
+        elif m.group(2) == b"d":
+            digits = re.match(rb"\s*-?\d+", arg)
+            out += digits.group(0).strip() if digits else b"0"
+        else:
+            out += arg
+    out += fmt[pos:]
+    return bytes(out[:MAX_VALUE_BYTES])
+
+
+def _strtr_pairs(text: bytes, pairs: list[tuple[bytes, bytes]]) -> bytes:
+    """PHP ``strtr($s, array)``: longest match first, no rescanning of replaced text."""
+    table = {k: v for k, v in pairs if k}
+    if not table:
+        return text
+    pattern = re.compile(b"|".join(re.escape(k) for k in sorted(table, key=len, reverse=True)))
+    return pattern.sub(lambda m: table[m.group(0)], text)[:MAX_VALUE_BYTES]
+
+
 _MAX_LAYERS_PER_FILE = 16
 
 
@@ -117,6 +191,8 @@ def _line(node: Node) -> int:
 def _args(node: Node) -> list[Node]:
     """The argument expressions of a call node (empty for other nodes)."""
     arguments = node.child_by_field_name("arguments")
+    if arguments is None:  # ``new Foo(...)`` keeps its arguments as an unnamed child
+        arguments = next((c for c in node.named_children if c.type == "arguments"), None)
     if arguments is None:
         return []
     out = []
@@ -182,6 +258,8 @@ class _Assign:
     append: bool
     scope: int
     source: Node | None = None
+    start: int = 0  # byte offsets of the assignment (for the position-based constant fold)
+    end: int = 0
 
 
 @dataclass(slots=True)
@@ -189,6 +267,7 @@ class _Function:
     scope: int
     name: str
     params: list[str]
+    node: Node = None
 
 
 @dataclass(slots=True)
@@ -196,7 +275,7 @@ class _State:
     by_name: dict[str, list[_Assign]] = field(default_factory=dict)
     functions: dict[str, _Function] | None = None
     tainted: dict[tuple[int, str], tuple[Step, ...] | None] = field(default_factory=dict)
-    consts: dict[tuple[int, str], bytes | None] = field(default_factory=dict)
+    consts_at: dict[tuple[int, str, int], bytes | None] = field(default_factory=dict)
     sources: int = 0
 
 
@@ -209,7 +288,7 @@ _DYNAMIC_CALL = re.compile(rb"\$\w+\s*\(|[\]}]\s*\(")
 _SINK_WORDS = tuple(
     w.encode()
     for w in (
-        *CODE_SINKS, *COMMAND_SINKS, *CALLBACKS, *FILE_WRITERS,
+        *CODE_SINKS, *COMMAND_SINKS, *CALLBACKS, *FILE_WRITERS, *STREAM_WRITERS,
         "preg_replace", "preg_filter", "mb_ereg_replace",
     )
 )  # fmt: skip
@@ -233,7 +312,10 @@ def _word_offsets(lower: bytes, word: bytes) -> Iterator[int]:
             yield at
 
 
-_KEYWORD_SINK = re.compile(rb"(?i)(?<![\w$>:])(include|require)(_once)?\b|`|\bnew\s+\\?Reflection")
+_KEYWORD_SINK = re.compile(
+    rb"(?i)(?<![\w$>:])(include|require)(_once)?\b|`|\bnew\s+\\?Reflection"
+    rb"|->\s*invoke(args)?\s*\("
+)
 _DECODER_CALL = re.compile(
     rb"(?i)(?<![\w$>:])(base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev|hex2bin"
     rb"|convert_uudecode|urldecode|rawurldecode)\s*\("
@@ -241,6 +323,16 @@ _DECODER_CALL = re.compile(
 _FUNC_DEF = re.compile(rb"(?i)\bfunction\s+&?\s*(\w+)\s*\(")
 _SUPERGLOBAL_RE = re.compile(rb"\$_(GET|POST|REQUEST|COOKIE|FILES|SERVER)\b")
 _MAX_MATCHES = 400
+#: The written path ends in a literal extension (``"$dir/$id.archive"``): the request does
+#: not choose the file type.
+_FIXED_EXTENSION = re.compile(rb"\.[A-Za-z0-9]{1,8}['\"]\s*\)?\s*$")
+#: Any file-type or name validation in the file (upload forms in applications have one).
+_TYPE_CHECK = re.compile(
+    rb"(?i)pathinfo|PATHINFO_EXTENSION|getimagesize|finfo_|mime_content_type|\[['\"]type['\"]\]"
+    rb"|image/|\.(jpe?g|png|gif|zip)\b|allowed|extension|strrchr|preg_match|in_array"
+    rb"|preg_replace"
+)
+_WHITELIST_CLASS = re.compile(rb"^(.)\[\^[A-Za-z0-9_\\\-]{1,40}\][+*]?\1[a-zA-Z]*$")
 _ASSIGN_TYPES = {"assignment_expression", "augmented_assignment_expression"}
 
 
@@ -263,6 +355,11 @@ class PhpAnalyser:
         self._decoded_seen: set[bytes] = set()
         self.root: Node = None
         self._in_progress: set[tuple[int, str]] = set()
+        self._interp: Any = None
+        self._by_scope: dict[int, _Function] = {}
+        self._interp_cache: dict[int, bytes | None] = {}
+        self._importers: dict[int, tuple[Step, ...]] | None = None
+        self._written: dict[bytes, tuple[Step, ...]] = {}
 
     # -- locating nodes --------------------------------------------------------------------
 
@@ -290,6 +387,23 @@ class PhpAnalyser:
             hops += 1
         return 0
 
+    def interpreter(self) -> Any:
+        if self._interp is None:
+            from sscguard.detect.webshell.phpinterp import Interpreter
+
+            self._interp = Interpreter(self)
+        return self._interp
+
+    def array_value_of_global(self, name: str) -> list[tuple[bytes, bytes]] | None:
+        assigns = [a for a in self._assigns(name) if a.scope == 0 and a.value is not None]
+        if len(assigns) != 1 or assigns[0].append:
+            return None
+        return self.array_value(assigns[0].value, 0)
+
+    def _function_at(self, scope: int) -> _Function | None:
+        self._functions()
+        return self._by_scope.get(scope)
+
     def _functions(self) -> dict[str, _Function]:
         if self.state.functions is None:
             found: dict[str, _Function] = {}
@@ -303,7 +417,9 @@ class PhpAnalyser:
                     var = next((c for c in p.named_children if c.type == "variable_name"), None)
                     names.append((_var_name(var) or "") if var is not None else "")
                 name = match.group(1).decode("latin-1").lower()
-                found[name] = _Function(int(node.id), name, names)
+                fn = _Function(int(node.id), name, names, node)
+                found.setdefault(name, fn)
+                self._by_scope[fn.scope] = fn
             self.state.functions = found
         return self.state.functions
 
@@ -348,7 +464,14 @@ class PhpAnalyser:
             if parent.type in _ASSIGN_TYPES and parent.child_by_field_name("left") == target:
                 op = parent.children[1].type if parent.child_count > 2 else "="
                 right = parent.child_by_field_name("right")
-                out.append(_Assign((scope, name), right, _line(parent), op == ".=", scope))
+                if op not in ("=", ".=", "??="):
+                    continue  # ``&=``, ``+=`` ...: the result is a number
+                out.append(
+                    _Assign(
+                        (scope, name), right, _line(parent), op == ".=", scope, None,
+                        int(parent.start_byte), int(parent.end_byte),
+                    )
+                )  # fmt: skip
             elif (
                 parent.type == "pair"
                 and parent.parent is not None
@@ -356,7 +479,16 @@ class PhpAnalyser:
             ):
                 loop = parent.parent
                 out.append(
-                    _Assign((scope, name), None, _line(loop), False, scope, loop.named_children[0])
+                    _Assign(
+                        (scope, name),
+                        None,
+                        _line(loop),
+                        False,
+                        scope,
+                        loop.named_children[0],
+                        int(loop.start_byte),
+                        int(loop.start_byte),
+                    )
                 )
             elif (
                 parent.type == "foreach_statement"
@@ -365,7 +497,14 @@ class PhpAnalyser:
             ):
                 out.append(
                     _Assign(
-                        (scope, name), None, _line(parent), False, scope, parent.named_children[0]
+                        (scope, name),
+                        None,
+                        _line(parent),
+                        False,
+                        scope,
+                        parent.named_children[0],
+                        int(parent.start_byte),
+                        int(parent.start_byte),
                     )
                 )
         return out
@@ -391,13 +530,27 @@ class PhpAnalyser:
             add(self._climb(self._node_at(match.start()), _CALL_TYPES, 3))
         return out
 
-    def _user_calls(self, name: str) -> list[tuple[Node, int]]:
-        pattern = re.compile(
-            rb"(?i)(?<![\w$>])" + re.escape(name.encode("utf-8", "replace")) + rb"\s*\("
-        )
+    def _user_calls(self, name: str, fn_node: Node = None) -> list[tuple[Node, int]]:
+        """Calls of a user function; for a method also ``->name(``/``::name(`` calls, and for
+        a constructor ``new Class(...)`` and ``ReflectionClass::newInstance(...)``."""
+        method = fn_node is not None and fn_node.type == "method_declaration"
+        word = re.escape(name.encode("utf-8", "replace"))
+        if method and name == "__construct":
+            cls = self._climb(fn_node, ("class_declaration",), 3)
+            cname = cls.child_by_field_name("name") if cls is not None else None
+            target = re.escape(cname.text) if cname is not None else rb"\w+"
+            pattern = re.compile(rb"(?i)\bnew\s+" + target + rb"\s*\(|->\s*newInstance\s*\(")
+            types: tuple[str, ...] = ("object_creation_expression", "member_call_expression")
+        elif method:
+            pattern = re.compile(rb"(?i)(->|::)\s*" + word + rb"\s*\(")
+            types = ("member_call_expression", "scoped_call_expression",
+                     "nullsafe_member_call_expression")  # fmt: skip
+        else:
+            pattern = re.compile(rb"(?i)(?<![\w$>])" + word + rb"\s*\(")
+            types = ("function_call_expression",)
         out = []
         for match in list(pattern.finditer(self.data))[:_MAX_MATCHES]:
-            node = self._climb(self._node_at(match.start()), ("function_call_expression",), 3)
+            node = self._climb(self._node_at(match.end() - 1), types, 4)
             if node is not None:
                 out.append((node, self.scope_of(node)))
         return out
@@ -420,18 +573,58 @@ class PhpAnalyser:
                 chain = (*found, Step(label, assign.line))[-MAX_STEPS:]
                 break
         if chain is None and scope != 0:
-            fn = next((f for f in self._functions().values() if f.scope == scope), None)
+            fn = self._function_at(scope)
             if fn is not None and name in fn.params:
                 index = fn.params.index(name)
-                for call, call_scope in self._user_calls(fn.name):
+                method = fn.node is not None and fn.node.type == "method_declaration"
+                for call, call_scope in self._user_calls(fn.name, fn.node):
                     args = _args(call)
-                    if index < len(args) and (found := self.taint(args[index], call_scope)):
+                    found = self.taint(args[index], call_scope) if index < len(args) else None
+                    # methods are matched by name only (no types): follow them only when
+                    # request input is passed almost directly, as shells do, not through
+                    # a router's chain of helpers
+                    if found and (not method or len(found) <= _METHOD_ARG_STEPS):
                         step = Step(f"{fn.name}() parameter ${name}", _line(call))
                         chain = (*found, step)[-MAX_STEPS:]
                         break
+        if chain is None and not any(a.scope == scope for a in self._assigns(name)):
+            imported = self._imported_vars().get(scope)
+            if imported and name not in ("this", "GLOBALS"):
+                chain = (*imported, Step(f"${name} (created from the request)", imported[-1].line))
         self._in_progress.discard(key)
         st.tainted[key] = chain
         return chain
+
+    def _imported_vars(self) -> dict[int, tuple[Step, ...]]:
+        """Scopes where request input becomes variables: ``extract($_GET)``, ``parse_str``
+        without a result array, ``$$key = $value`` with request data."""
+        if self._importers is not None:
+            return self._importers
+        self._importers = found = {}
+        pattern = re.compile(
+            rb"(?i)(?<![\w$>:])(extract|parse_str|mb_parse_str|import_request_variables)\s*\("
+            rb"|\$\$\w+\s*=[^=]|\$\{[^}\n]{1,80}\}\s*=[^=]"
+        )
+        for match in list(pattern.finditer(self.data))[:64]:
+            node = self._node_at(match.start() + (1 if match.group(1) is None else 0))
+            if match.group(1):
+                call = self._climb(node, ("function_call_expression",), 3)
+                args = _args(call) if call is not None else []
+                if not args or (match.group(1).lower().endswith(b"parse_str") and len(args) > 1):
+                    continue
+                scope = self.scope_of(call)
+                chain = self.taint(args[0], scope)
+                where = call
+            else:
+                assign = self._climb(node, ("assignment_expression",), 4)
+                if assign is None:
+                    continue
+                scope = self.scope_of(assign)
+                chain = self.taint(assign.child_by_field_name("right"), scope)
+                where = assign
+            if chain and scope not in found:
+                found[scope] = (*chain, Step(_short(where), _line(where)))[-MAX_STEPS:]
+        return found
 
     # -- constant folding ----------------------------------------------------------------
 
@@ -489,29 +682,178 @@ class PhpAnalyser:
             return None
         if kind == "variable_name":
             name = _var_name(node)
-            return self._const_var((scope, name), depth) if name else None
+            return self._const_var((scope, name), depth, int(node.start_byte)) if name else None
         if kind == "function_call_expression":
             return self._call_value(node, scope, depth)
+        if kind == "subscript_expression" and node.named_child_count == 2:
+            return self._subscript_value(node, scope, depth)
+        if kind == "name":
+            return self._define_value(node.text, depth)
+        if kind in ("error_suppression_expression", "cast_expression") and node.named_child_count:
+            return self.value(node.named_children[-1], scope, depth + 1)
         return None
 
-    def _const_var(self, key: tuple[int, str], depth: int) -> bytes | None:
-        st = self.state
-        if key in st.consts:
-            return st.consts[key]
-        st.consts[key] = None  # breaks cycles
+    def _subscript_value(self, node: Node, scope: int, depth: int) -> bytes | None:
+        base, index = node.named_children
+        key = self.value(index, scope, depth + 1)
+        if key is None:
+            return None
+        if _var_name(base) == "GLOBALS":
+            return self._const_var((0, key.decode("latin-1")), depth + 1)
+        items = self.array_value(base, scope, depth + 1)
+        if items is not None:
+            want = _array_key(key)
+            return next((v for k, v in items if k == want), None)
+        text = self.value(base, scope, depth + 1)
+        if text is None or not key.lstrip(b"-").isdigit():
+            return None
+        i = int(key)
+        return text[i : i + 1 or None] if -len(text) <= i < len(text) else None
+
+    def _define_value(self, name: bytes, depth: int) -> bytes | None:
+        """A constant from ``define('NAME', <constant>)`` somewhere in the file."""
+        pattern = re.compile(rb"(?i)\bdefine\s*\(\s*['\"]" + re.escape(name) + rb"['\"]\s*,")
+        match = pattern.search(self.data)
+        if match is None:
+            return None
+        call = self._climb(self._node_at(match.start()), ("function_call_expression",), 3)
+        args = _args(call) if call is not None else []
+        return self.value(args[1], 0, depth + 1) if len(args) >= 2 else None
+
+    def array_value(
+        self, node: Node | None, scope: int, depth: int = 0
+    ) -> list[tuple[bytes, bytes]] | None:
+        """The constant array (key/value pairs in order) an expression evaluates to, or None."""
+        if node is None or depth > _MAX_DEPTH or not self.budget.spend_nodes():
+            return None
+        kind = node.type
+        if kind in ("parenthesized_expression", "argument", "error_suppression_expression"):
+            return (
+                self.array_value(node.named_children[-1], scope, depth + 1)
+                if (node.named_child_count)
+                else None
+            )
+        if kind == "array_creation_expression":
+            out: list[tuple[bytes, bytes]] = []
+            auto = 0
+            for element in node.named_children[:_MAX_ARRAY]:
+                kids = [c for c in element.named_children if c.type != "comment"]
+                if element.type != "array_element_initializer" or not kids:
+                    return None
+                v = self.value(kids[-1], scope, depth + 1)
+                if v is None:
+                    return None
+                if len(kids) == 2:
+                    k = self.value(kids[0], scope, depth + 1)
+                    if k is None:
+                        return None
+                    key = _array_key(k)
+                else:
+                    key = str(auto).encode()
+                if key.lstrip(b"-").isdigit():
+                    auto = max(auto, int(key) + 1)
+                out = [(a, b) for a, b in out if a != key]
+                out.append((key, v))
+            return out
+        if kind == "variable_name":
+            name = _var_name(node)
+            assigns = [a for a in self._assigns(name or "") if a.scope == scope]
+            before = [a for a in assigns if a.end <= node.start_byte] or assigns
+            if not before or before[-1].value is None or before[-1].append:
+                return None
+            if any(
+                a.value is not None
+                and a.value.type == "array_creation_expression"
+                and a is not before[-1]
+                for a in assigns
+            ):
+                return None  # rebuilt in place: not one constant
+            return self.array_value(before[-1].value, scope, depth + 1)
+        if kind == "function_call_expression":
+            return self._call_array(node, scope, depth)
+        return None
+
+    def _call_array(self, node: Node, scope: int, depth: int) -> list[tuple[bytes, bytes]] | None:
+        name = self.callee_name(node, scope)
+        args = _args(node)
+        if not args or name is None:
+            return None
+        if name == "explode" and len(args) >= 2:
+            sep = self.value(args[0], scope, depth + 1)
+            text = self.value(args[1], scope, depth + 1)
+            if not sep or text is None:
+                return None
+            return _listed(text.split(sep)[:_MAX_ARRAY])
+        if name == "str_split":
+            text = self.value(args[0], scope, depth + 1)
+            size = self.value(args[1], scope, depth + 1) if len(args) > 1 else b"1"
+            if text is None or size is None or not size.isdigit() or int(size) < 1:
+                return None
+            n = int(size)
+            return _listed([text[i : i + n] for i in range(0, min(len(text), _MAX_ARRAY * n), n)])
+        lists = [self.array_value(a, scope, depth + 1) for a in args[:4]]
+        if any(x is None for x in lists):
+            return None
+        first = lists[0]
+        assert first is not None
+        if name == "array_values":
+            return _listed([v for _, v in first])
+        if name == "array_keys":
+            return _listed([k for k, _ in first])
+        if name == "array_reverse":
+            return _listed([v for _, v in reversed(first)])
+        if name == "array_flip":
+            return [(_array_key(v), k) for k, v in first]
+        if name == "array_diff":
+            drop = {v for other in lists[1:] for _, v in other or ()}
+            return [(k, v) for k, v in first if v not in drop]
+        if name == "array_merge":
+            return _listed([v for items in lists for _, v in items or ()])
+        return None
+
+    def _const_var(self, key: tuple[int, str], depth: int, at: int | None = None) -> bytes | None:
+        """The constant value of ``$name`` where it is read (byte offset ``at``).
+
+        The assignments to the variable in its scope are taken in source order, the last one
+        that ended before ``at`` gives the value (``.=`` appends to the one before), so
+        ``$a = 'x'; $a = $a . 'y'; $a($_GET[1])`` folds as PHP runs it. With no assignment
+        before ``at`` (a function defined above its use, a loop), all assignments are folded
+        in order as before. Control flow is ignored: a value computed in a loop is not
+        constant anyway because the loop variable is not.
+        """
         assigns = [a for a in self._assigns(key[1]) if a.scope == key[0]]
+        if not assigns or len(assigns) > 64:
+            return None
+        end = len(assigns) - 1
+        if at is not None:
+            before = [i for i, a in enumerate(assigns) if a.end <= at]
+            if before:
+                end = before[-1]
+            elif any(a.start <= at < a.end for a in assigns):
+                return b""  # ``$x = $x . '...'`` before any value: PHP reads null as ''
+        return self._const_upto(key, assigns, end, depth)
+
+    def _const_upto(
+        self, key: tuple[int, str], assigns: list[_Assign], end: int, depth: int
+    ) -> bytes | None:
+        cache = self.state.consts_at
+        ck = (key[0], key[1], end)
+        if ck in cache:
+            return cache[ck]
+        cache[ck] = None  # breaks cycles
+        first = end
+        while first > 0 and assigns[first].append:
+            first -= 1
+        acc = b""
         value: bytes | None = None
-        if assigns and len(assigns) <= 64:
-            acc = b""
-            for assign in assigns:
-                part = self.value(assign.value, assign.scope, depth + 1)
-                if part is None or assign.value is None:
-                    acc = b""
-                    value = None
-                    break
-                acc = (acc + part) if assign.append else part
-                value = acc[:MAX_VALUE_BYTES]
-        st.consts[key] = value
+        for assign in assigns[first : end + 1]:
+            part = self.value(assign.value, assign.scope, depth + 1)
+            if part is None or assign.value is None:
+                value = None
+                break
+            acc = (acc + part) if assign.append else part
+            value = acc = acc[:MAX_VALUE_BYTES]
+        cache[ck] = value
         return value
 
     def callee_name(self, node: Node, scope: int) -> str | None:
@@ -542,23 +884,47 @@ class PhpAnalyser:
                 return None
         elif name == "pack" and len(vals) >= 2 and vals[0] in (b"H*", b"h*") and vals[1]:
             result = deob.hex2bin(vals[1])
-        elif name == "str_replace" and len(vals) == 3 and None not in vals:
+        elif name in ("implode", "join") and 1 <= len(args) <= 2:
+            glue = vals[0] if len(args) == 2 else b""
+            pairs = self.array_value(args[-1], scope, depth + 1)
+            if pairs is None and len(args) == 2:
+                pairs, glue = self.array_value(args[0], scope, depth + 1), vals[1]
+            if glue is not None and pairs is not None:
+                result = glue.join(v for _, v in pairs)
+        elif name == "sprintf" and vals and vals[0] is not None:
+            rest = [self.value(a, scope, depth + 1) for a in args[1:16]]
+            result = _sprintf(vals[0], rest)
+        elif name == "strtr" and len(args) == 3 and None not in vals:
             a, b, c = vals
             assert a is not None and b is not None and c is not None
-            result = c.replace(a, b) if a else c
-        elif name in ("implode", "join") and len(args) == 2:
-            glue = vals[0]
-            items = self._array_values(args[1], scope, depth)
-            if glue is not None and items is not None:
-                result = glue.join(items)
+            n = min(len(b), len(c))
+            result = a.translate(bytes.maketrans(b[:n], c[:n])) if n else a
+        elif name == "strtr" and len(args) == 2 and vals[0] is not None:
+            pairs = self.array_value(args[1], scope, depth + 1)
+            if pairs is not None:
+                result = _strtr_pairs(vals[0], pairs)
+        elif name in ("str_replace", "str_ireplace") and len(args) == 3 and vals[2] is not None:
+            result = self._replace(name, args, vals[2], scope, depth)
+        elif name in ("pack",) and vals and vals[0] in (b"c*", b"C*"):
+            codes = [self.value(a, scope, depth + 1) for a in args[1:4096]]
+            try:
+                result = bytes(int(c, 0) % 256 for c in codes if c is not None)
+            except ValueError:
+                return None
+            if len(result) != len(codes):
+                return None
+        elif name == "ord" and vals and vals[0]:
+            result = str(vals[0][0]).encode()
+        elif name in self._functions() and len(args) <= 8:
+            result = self._interpret(name, args, scope, depth, node)
         elif name == "substr" and len(vals) >= 2 and vals[0] is not None and vals[1]:
             try:
                 start = int(vals[1])
                 length = int(vals[2]) if len(vals) > 2 and vals[2] else None
             except ValueError:
                 return None
-            s = vals[0][start:]
-            result = s[:length] if length is not None and length >= 0 else s
+            s = vals[0][start:] if start >= -len(vals[0]) else vals[0]
+            result = s[:length] if length is not None else s
         elif name == "str_repeat" and len(vals) == 2 and vals[0] is not None and vals[1]:
             try:
                 result = vals[0] * min(int(vals[1]), MAX_VALUE_BYTES // max(1, len(vals[0])))
@@ -573,18 +939,48 @@ class PhpAnalyser:
             self._maybe_layer(result, node, (name,), executed=False)
         return result
 
-    def _array_values(self, node: Node, scope: int, depth: int) -> list[bytes] | None:
-        if node.type != "array_creation_expression":
+    def _replace(
+        self, name: str, args: list[Node], subject: bytes, scope: int, depth: int
+    ) -> bytes | None:
+        """``str_replace``/``str_ireplace`` with string or array search and replacement."""
+        search = self.value(args[0], scope, depth + 1)
+        repl = self.value(args[1], scope, depth + 1)
+        searches = [search] if search is not None else None
+        if searches is None and (pairs := self.array_value(args[0], scope, depth + 1)):
+            searches = [v for _, v in pairs]
+        if searches is None:
             return None
-        out = []
-        for element in node.named_children:
-            if not element.named_child_count:
+        if repl is not None:
+            repls = [repl] * len(searches)
+        elif (rpairs := self.array_value(args[1], scope, depth + 1)) is not None:
+            repls = [v for _, v in rpairs] + [b""] * len(searches)
+        else:
+            return None
+        out = subject
+        for needle, new in zip(searches, repls, strict=False):
+            if not needle:
+                continue
+            if name == "str_ireplace":
+                out = re.sub(re.escape(needle), new.replace(b"\\", b"\\\\"), out, flags=re.I)
+            else:
+                out = out.replace(needle, new)
+            if len(out) > MAX_VALUE_BYTES:
                 return None
-            v = self.value(element.named_children[-1], scope, depth + 1)
-            if v is None:
-                return None
-            out.append(v)
         return out
+
+    def _interpret(
+        self, name: str, args: list[Node], scope: int, depth: int, node: Node
+    ) -> bytes | None:
+        """Run a pure user function of this file on constant arguments (see ``phpinterp``)."""
+        if depth > _MAX_DEPTH // 2 or self.budget.exhausted:
+            return None
+        from sscguard.detect.webshell.phpinterp import run_function
+
+        key = int(node.id)
+        if key not in self._interp_cache:
+            self._interp_cache[key] = None
+            self._interp_cache[key] = run_function(self, name, args, scope)
+        return self._interp_cache[key]
 
     # -- decoded layers ------------------------------------------------------------------
 
@@ -609,6 +1005,14 @@ class PhpAnalyser:
         self._decoded_seen.add(decoded)
         code = decoded if b"<?" in decoded[:64] else b"<?php " + decoded
         inner = analyse_php(code, self.budget, self.layer + 1)
+        if not (
+            deob.looks_like_code(decoded)
+            or inner.sinks
+            or inner.paths
+            or inner.dynamic_calls
+            or inner.layers
+        ):
+            return  # ``eval('return 0b0;')``: evaluated code that can do nothing
         line = _line(node)
         self.layers.append(
             DecodedLayer(
@@ -644,6 +1048,8 @@ class PhpAnalyser:
             name = _var_name(node)
             if name in SUPERGLOBALS and name != "_SERVER":
                 return (Step(f"${name}", _line(node)),)
+            if name in STORED:
+                return (Step(f"${name} (data stored by an earlier request)", _line(node)),)
             if not name:
                 return None
             return self.variable_taint((scope, name)) or (
@@ -653,7 +1059,7 @@ class PhpAnalyser:
             inner = node.named_children[0] if node.named_child_count else None
             value = self.value(inner, scope) if inner is not None else None
             if value is None:
-                return self.taint(inner, scope, depth + 1)
+                return self._dynamic_taint(node, scope) or self.taint(inner, scope, depth + 1)
             name = value.decode("latin-1")
             if name in SUPERGLOBALS:
                 return (Step(f"${{{_short(inner, 30)}}} = ${name}", _line(node)),)
@@ -661,6 +1067,12 @@ class PhpAnalyser:
         if kind == "subscript_expression" and node.named_child_count:
             base = node.named_children[0]
             name = _var_name(base)
+            if name == "GLOBALS" and node.named_child_count > 1:
+                key = self.value(node.named_children[1], scope)
+                label = key.decode("latin-1") if key else ""
+                if label in SUPERGLOBALS and label != "_SERVER":
+                    return (Step(_short(node), _line(node)),)
+                return self.variable_taint((0, label)) if label else None
             if name == "_SERVER":
                 key = (
                     self.value(node.named_children[1], scope)
@@ -710,13 +1122,79 @@ class PhpAnalyser:
             value = self.value(args[0], scope)
             if value is not None and value.startswith(b"HTTP_"):
                 return (Step(_short(node), _line(node)),)
+        if name in SOCKET_READERS and args and self._is_socket(args[0], scope):
+            return (Step(f"network input: {_short(node)}", _line(node)),)
+        if name in _WHOLE_ARRAY and args and _var_name(args[0]) == "_SERVER":
+            return (Step(_short(node), _line(node)),)
         if name in SANITIZERS:
             return None
+        if name in ("preg_replace", "preg_filter") and len(args) >= 3:
+            pattern = self.value(args[0], scope)
+            if pattern is not None and _WHITELIST_CLASS.match(pattern):
+                return None  # strips everything outside a fixed character class
+        if name is not None and (ret := self._return_taint(name, node)):
+            return ret
         for arg in args:
             chain = self.taint(arg, scope, depth + 1)
             if chain:
                 return (*chain, Step(_short(node), _line(node)))[-MAX_STEPS:]
         return None
+
+    def _return_taint(self, name: str, call: Node) -> tuple[Step, ...] | None:
+        """Request input a user function returns whatever its arguments are."""
+        fn = self._functions().get(name)
+        if fn is None or fn.node is None:
+            return None
+        key = (fn.scope, "<return>")
+        if key in self.state.tainted:
+            return self.state.tainted[key]
+        self.state.tainted[key] = None
+        chain = None
+        body = fn.node.child_by_field_name("body")
+        for match in list(re.finditer(rb"\breturn\b", body.text if body else b""))[:16]:
+            node = self._climb(self._node_at(body.start_byte + match.start()),
+                               ("return_statement",), 2)  # fmt: skip
+            if node is not None and node.named_child_count:
+                found = self.taint(node.named_children[0], fn.scope)
+                if found and not any("() parameter $" in st.label for st in found):
+                    chain = (*found, Step(f"returned by {fn.name}()", _line(node)))[-MAX_STEPS:]
+                    break
+        self.state.tainted[key] = chain
+        return chain
+
+    def _dynamic_taint(self, node: Node, scope: int) -> tuple[Step, ...] | None:
+        """``$$name`` where ``$name`` loops over literal superglobal names
+        (``foreach (array('_POST') as $n) ... $$n``)."""
+        inner = node.named_children[0] if node.named_child_count else None
+        name = _var_name(inner) if inner is not None else None
+        if not name:
+            return None
+        for assign in self._assigns(name):
+            if assign.scope != scope or assign.value is not None or assign.source is None:
+                continue
+            for _, item in self.array_value(assign.source, scope) or ():
+                label = item.decode("latin-1")
+                if label in SUPERGLOBALS and label != "_SERVER":
+                    return (Step(f"${{${name}}} = ${label}", _line(node)),)
+        return None
+
+    def _is_socket(self, node: Node, scope: int) -> bool:
+        """``node`` is a variable holding a network connection (fsockopen, socket_create ...)."""
+        name = _var_name(node)
+        if not name:
+            return False
+        for assign in self._assigns(name):
+            if assign.scope != scope or assign.value is None:
+                continue
+            value = assign.value
+            if value.type == "error_suppression_expression" and value.named_child_count:
+                value = value.named_children[-1]
+            if (
+                value.type == "function_call_expression"
+                and self.callee_name(value, scope) in SOCKET_OPENERS
+            ):
+                return True
+        return False
 
     # -- sinks -----------------------------------------------------------------------------
 
@@ -733,6 +1211,14 @@ class PhpAnalyser:
         return False
 
     def _report(self, kind: SinkKind, sink: str, chain: tuple[Step, ...], node: Node) -> None:
+        if (
+            chain
+            and "(data stored by an earlier request)" in chain[0].label
+            and (kind is SinkKind.FILE_WRITE or sink.startswith(("include", "require")))
+        ):
+            return  # a session value picking a language file or upload name is application code
+        if chain and chain[0].label.startswith("network input") and kind is not SinkKind.FILE_WRITE:
+            kind, sink = SinkKind.SOCKET, f"{sink} fed from a network connection"
         steps = (*chain, Step(_short(node), _line(node)))[-MAX_STEPS:]
         self.paths.append(FlowPath(kind, sink, steps, self._guarded(node), self.layer))
 
@@ -755,6 +1241,12 @@ class PhpAnalyser:
             chain = self.taint(target, scope)
             if chain:
                 self._report(SinkKind.CODE, kind.split("_expression")[0], chain, node)
+                return
+            path = self.value(target, scope)
+            if path and (written := self._written.get(path.strip().lstrip(b"./"))):
+                label = kind.split("_expression")[0]
+                self._report(SinkKind.CODE, f"{label} of a file written from the request",
+                             written, node)  # fmt: skip
             return
         args = _args(node)
         if kind == "object_creation_expression":
@@ -767,6 +1259,9 @@ class PhpAnalyser:
                 chain = self.taint(args[0], scope)
                 if chain:
                     self._report(SinkKind.CODE, "ReflectionFunction", chain, node)
+            return
+        if kind == "member_call_expression":
+            self._check_invoke(node, scope, args)
             return
         if kind != "function_call_expression":
             return
@@ -788,7 +1283,9 @@ class PhpAnalyser:
                 decoded = self.value(args[-1] if name == "create_function" else args[0], scope)
                 if decoded:
                     self._maybe_layer(decoded, node, (name,), executed=True)
-            for arg in args:
+            # the command itself, not output or option arguments (``exec($cmd, $out)``)
+            checked = args if name in CODE_SINKS or name == "pcntl_exec" else args[:1]
+            for arg in checked:
                 chain = self.taint(arg, scope)
                 if chain:
                     label = name if not dynamic else f"{name} (called as {_short(fn, 30)})"
@@ -810,6 +1307,9 @@ class PhpAnalyser:
                     if chain:
                         self._report(SinkKind.CODE, f"{name} with /e", chain, node)
                         return
+                code = self.value(args[1], scope)
+                if code:
+                    self._maybe_layer(code, node, (f"{name}/e",), executed=True)
             elif pattern is None and (chain := self.taint(args[0], scope)):
                 self._report(SinkKind.CODE, f"{name} with a request-chosen pattern", chain, node)
             return
@@ -818,7 +1318,9 @@ class PhpAnalyser:
             callable_arg = args[index] if -len(args) <= index < len(args) else None
             if callable_arg is None:
                 return
-            chain = self.taint(callable_arg, scope)
+            chain = (
+                None if self._fixed_prefix(callable_arg, scope) else self.taint(callable_arg, scope)
+            )
             if chain:
                 self.sinks.append(name)
                 self._report(SinkKind.CODE, f"{name} with a request-chosen callback", chain, node)
@@ -836,13 +1338,108 @@ class PhpAnalyser:
                         self._report(kind_, f"{name} -> {target_name}", chain, node)
                         return
             return
-        if name in FILE_WRITERS and len(args) >= 2:
+        if (name in FILE_WRITERS or name in STREAM_WRITERS) and len(args) >= 2:
+            self._check_write(name, node, scope, args)
+
+    def _fixed_prefix(self, node: Node, scope: int) -> bool:
+        """``'update_' . $x``: the request picks only among functions with a fixed prefix."""
+        while node.type in ("parenthesized_expression", "argument") and node.named_child_count:
+            node = node.named_children[-1]
+        if node.type == "encapsed_string" and node.named_child_count:
+            first = node.named_children[0]
+            return first.type == "string_content" and bool(first.text.strip())
+        left = node.child_by_field_name("left") if node.type == "binary_expression" else None
+        op = node.child_by_field_name("operator") if left is not None else None
+        if left is None or op is None or op.type != ".":
+            return False
+        while left.type == "binary_expression" and left.child_by_field_name("left") is not None:
+            left = left.child_by_field_name("left")
+        prefix = self.value(left, scope)
+        return bool(prefix and prefix.strip())
+
+    def _check_write(self, name: str, node: Node, scope: int, args: list[Node]) -> None:
+        """A request-named file written with request data; a constant web shell dropped to
+        disk (its code is analysed as a layer); request data written to a fixed file (kept
+        for an ``include`` of the same file)."""
+        if name in STREAM_WRITERS:
+            path_node = self._opened_path(args[0], scope)
+            data_node = args[1]
+        else:
             path_i, data_i = FILE_WRITERS[name]
-            path_chain = self.taint(args[path_i], scope)
-            data_chain = self.taint(args[data_i], scope)
+            path_node, data_node = args[path_i], args[data_i]
+        if name in FILE_WRITERS:
+            path_chain = self.taint(path_node, scope)
+            data_chain = self.taint(data_node, scope)
             if path_chain and data_chain:
                 self.sinks.append(name)
                 self._report(SinkKind.FILE_WRITE, name, data_chain, node)
+                if (
+                    path_node is not None
+                    and not _FIXED_EXTENSION.search(path_node.text)
+                    and not _TYPE_CHECK.search(self.data)
+                ):
+                    self.paths[-1] = dataclasses.replace(self.paths[-1], unchecked=True)
+                return
+        else:
+            data_chain = self.taint(data_node, scope)
+        if name == "move_uploaded_file" or name == "copy":
+            return
+        if data_chain and path_node is not None:
+            path = self.value(path_node, scope)
+            if path:
+                step = Step(f"written to {path[:60].decode('latin-1')} by {name}", _line(node))
+                self._written.setdefault(path.strip().lstrip(b"./"), (*data_chain, step))
+            return
+        data = self.value(data_node, scope)
+        if data and deob.looks_like_code(data):
+            self._maybe_layer(data, node, (f"{name} (code written to a file)",), executed=False)
+
+    def _opened_path(self, handle: Node, scope: int) -> Node | None:
+        """The path argument of the ``fopen`` that produced ``$handle``."""
+        if handle.type == "function_call_expression":
+            call = handle
+        else:
+            name = _var_name(handle)
+            assigns = [a for a in self._assigns(name or "") if a.scope == scope and a.value]
+            call = assigns[-1].value if assigns else None
+        while call is not None and call.type == "error_suppression_expression":
+            call = call.named_children[-1] if call.named_child_count else None
+        if call is None or call.type != "function_call_expression":
+            return None
+        if self.callee_name(call, scope) != "fopen":
+            return None
+        args = _args(call)
+        return args[0] if args else None
+
+    def _check_invoke(self, node: Node, scope: int, args: list[Node]) -> None:
+        """``(new ReflectionFunction('system'))->invoke($_GET[1])`` and ``invokeArgs``."""
+        method = node.child_by_field_name("name")
+        if method is None or method.text.lower() not in (b"invoke", b"invokeargs"):
+            return
+        obj = node.child_by_field_name("object")
+        while obj is not None and obj.type == "parenthesized_expression" and obj.named_child_count:
+            obj = obj.named_children[-1]
+        creations = [obj] if obj is not None and obj.type == "object_creation_expression" else []
+        if obj is not None and (name := _var_name(obj)):
+            creations += [a.value for a in self._assigns(name) if a.scope == scope and a.value]
+        for new in creations:
+            if new.type != "object_creation_expression" or not new.named_child_count:
+                continue
+            cls = new.named_children[0].text.decode("utf-8", "replace").lower().lstrip("\\")
+            target_args = _args(new)
+            if cls != "reflectionfunction" or not target_args:
+                continue
+            target = self.value(target_args[0], scope)
+            target_name = target.decode("latin-1").strip().lower() if target else ""
+            if target_name not in CODE_SINKS and target_name not in COMMAND_SINKS:
+                continue
+            self.sinks.append(f"ReflectionFunction:{target_name}")
+            for arg in args:
+                chain = self.taint(arg, scope)
+                if chain:
+                    kind_ = SinkKind.CODE if target_name in CODE_SINKS else SinkKind.COMMAND
+                    self._report(kind_, f"ReflectionFunction({target_name})->invoke", chain, node)
+                    return
 
 
 def analyse_php(data: bytes, budget: Budget | None = None, layer: int = 0) -> Analysis:

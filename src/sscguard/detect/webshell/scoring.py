@@ -7,7 +7,10 @@ applied and goes into the finding's evidence.
 1. Base severity by what the attacker gets: code or command execution from request input is
    critical; a request-chosen include or a reverse shell is high; a request-chosen file write
    is low (uploaders in installers look the same) unless a decoded layer or a YARA hit
-   corroborates it (then medium); an executed decoded layer without a visible path is high.
+   corroborates it, or the request chooses the whole file name (extension included) and the
+   file checks no file type anywhere (then medium); an executed decoded layer without a
+   visible path is high; request input executed after arriving over a network connection
+   the file opened (a reverse shell) is high.
 2. Base confidence medium (low for a path longer than eight steps); one step up for each
    corroborating signal: a direct path (at most four steps), a path or payload found inside
    a decoded layer, a built-in YARA rule hit on the same file, a packed file (statistics).
@@ -93,6 +96,12 @@ def score_path(path: FlowPath, ctx: Context) -> Score:
     if path.kind is SinkKind.FILE_WRITE and (path.layer or ctx.yara_hits):
         severity = Severity.MEDIUM
         reasons.append("file write corroborated by a decoded layer or a YARA hit: medium")
+    elif path.kind is SinkKind.FILE_WRITE and path.unchecked:
+        severity = Severity.MEDIUM
+        reasons.append(
+            "the request chooses the file name and extension and nothing checks the file "
+            "type (unrestricted upload): medium"
+        )
     if path.guarded:
         reasons.append("an authorisation check encloses the sink: severity low, confidence low")
         return Score(Severity.LOW, Confidence.LOW, tuple(reasons))
