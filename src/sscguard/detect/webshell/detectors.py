@@ -417,12 +417,24 @@ def detect_php(ctx: FileContext) -> list[Finding]:
     return out
 
 
+def detect_asp(ctx: FileContext) -> list[Finding]:
+    """Classic ASP (VBScript/JScript): see asp_detect.py (imported when first needed)."""
+    from sscguard.detect.webshell.asp_detect import detect_asp as run
+
+    return run(ctx)
+
+
 #: The registry, in the order detectors run. IDs must be unique across entries.
 DETECTORS: tuple[Detector, ...] = (
     Detector(
         "php-dataflow",
         ("SSC-003-400", "SSC-003-401", "SSC-003-402", "SSC-003-403", "SSC-003-411", "SSC-003-412"),
         detect_php,
+    ),
+    Detector(
+        "asp-dataflow",
+        ("SSC-003-406", *(f"SSC-003-{n}" for n in range(440, 448)), "SSC-003-403", "SSC-003-411"),
+        detect_asp,
     ),
 )
 
