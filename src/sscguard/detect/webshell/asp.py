@@ -437,7 +437,11 @@ class Interpreter:
         for stmt in stmts:
             self.tick()
             if isinstance(stmt, Assign):
-                self.assign(stmt.target, self.eval(stmt.value), stmt.line)
+                value = self.eval(stmt.value)
+                if value.taint and isinstance(stmt.target, Name):
+                    label = stmt.target.raw or stmt.target.name
+                    value = replace(value, taint=self.extend(value.taint, self.step(label, stmt.line)))
+                self.assign(stmt.target, value, stmt.line)
                 if isinstance(stmt.value, Dict) and isinstance(stmt.target, Name):
                     for key, item in stmt.value.items[:64]:
                         self.assign_name(f"{stmt.target.name}.{key[:64]}", self.eval(item))
@@ -637,6 +641,8 @@ class Interpreter:
             _, yes, no = (self.eval(x) for x in node.items)
             return self.merge(yes, no)
         vals = [self.eval(x) for x in node.items]
+        if all(op in ("||", "&&") for op in ops):  # JScript: either operand is the value
+            return self.merge_all(vals, const=next((v.const for v in vals if v.const), None))
         if all(op in ("&", "+") for op in ops):
             if "+" in ops and all(v.num for v in vals) and "&" not in ops:
                 nums = [_num(v) for v in vals]

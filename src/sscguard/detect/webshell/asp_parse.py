@@ -573,7 +573,19 @@ class Parser:
                 self.depth -= 1
         if tok.kind == "id" and text == "new":
             self.i += 1
-            return New(self.postfix(), tok.line)
+            target = self.primary()
+            while self.at(".") and self.peek(1) is not None and self.t[self.i + 1].kind == "id":
+                target = Member(target, self.t[self.i + 1].text.lower(), self.t[self.i + 1].line)
+                self.i += 2
+            if self.at("("):  # `new X(args)` binds tighter than the member accesses after it
+                self.i += 1
+                args: list[Expr | None] = []
+                if not self.eat(")"):
+                    args = self.arglist()
+                    if not self.eat(")"):
+                        raise ParseError("unclosed call")
+                target = Call(target, tuple(args), tok.line)
+            return self.postfix_tail(New(target, tok.line))
         return self.postfix()
 
     def postfix(self) -> Expr:
