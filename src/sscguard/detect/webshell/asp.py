@@ -25,6 +25,7 @@ import re
 import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from sscguard.detect.webshell.asp_lex import tokenize_code, tokenize_page
 from sscguard.detect.webshell.asp_parse import (
@@ -75,9 +76,8 @@ class _StopError(Exception):
     """The budget ran out: stop interpreting, keep what was found."""
 
 
-@dataclass(frozen=True, slots=True)
-class Val:
-    """An abstract value."""
+class Val(NamedTuple):
+    """An abstract value (a NamedTuple: immutable and cheap to copy with ``_replace``)."""
 
     const: str | None = None  # folded string (None: unknown)
     num: bool = False  # const is a number
@@ -421,8 +421,7 @@ class Interpreter:
             return new
         if not (old.taint or old.hidden or old.body_of >= 0):
             return new
-        return replace(
-            new,
+        return new._replace(
             taint=new.taint or old.taint,
             lead=new.lead if new.taint else old.lead,
             glued=new.glued if new.taint else old.glued,
@@ -440,7 +439,9 @@ class Interpreter:
                 value = self.eval(stmt.value)
                 if value.taint and isinstance(stmt.target, Name):
                     label = stmt.target.raw or stmt.target.name
-                    value = replace(value, taint=self.extend(value.taint, self.step(label, stmt.line)))
+                    value = value._replace(
+                        taint=self.extend(value.taint, self.step(label, stmt.line))
+                    )
                 self.assign(stmt.target, value, stmt.line)
                 if isinstance(stmt.value, Dict) and isinstance(stmt.target, Name):
                     for key, item in stmt.value.items[:64]:
@@ -482,7 +483,7 @@ class Interpreter:
                 return
             if self.lookup(name) is not None or name not in self.funcs:
                 old = self.lookup(name)
-                self.assign_name(name, replace(value, const=None) if old is not None else value)
+                self.assign_name(name, value._replace(const=None) if old is not None else value)
             return
         if isinstance(target, (Member, Index)):
             base = target.obj
@@ -597,8 +598,8 @@ class Interpreter:
             return Val(num=True)
         if self.js_lang() and recv.const is not None and name in ("touppercase", "tolowercase"):
             text = recv.const.upper() if name == "touppercase" else recv.const.lower()
-            return replace(recv, const=text, ops=_chain(recv.ops, ("case",)))
-        return replace(recv, const=None, obj=-1, num=False, func="")
+            return recv._replace(const=text, ops=_chain(recv.ops, ("case",)))
+        return recv._replace(const=None, obj=-1, num=False, func="")
 
     def field_name(self, node: Expr) -> str | None:
         if isinstance(node, Name):
@@ -633,7 +634,7 @@ class Interpreter:
         obj = self.obj(base)
         if obj is not None and obj.kind == "request":
             return self.source(node, node.line)
-        return replace(base, const=None, obj=-1, func="")
+        return base._replace(const=None, obj=-1, func="")
 
     def nary(self, node: NAry) -> Val:
         ops = node.ops
@@ -790,14 +791,14 @@ class Interpreter:
                 stored = self.store.get(key) or self.store.get("*")
                 if stored is None:
                     return CLEAN
-                return replace(
-                    stored, taint=self.extend(stored.taint, self.step(render(node), node.line))
+                return stored._replace(
+                    taint=self.extend(stored.taint, self.step(render(node), node.line))
                 )
             if obj.kind == "dict":
                 self.args(node)
                 return obj.content
         args = self.args(node)
-        return replace(self.merge_all([value, *args], const=None), func="", obj=-1)
+        return self.merge_all([value, *args], const=None)._replace(func="", obj=-1)
 
     def builtin(self, name: str, args: list[Val], node: Call) -> Val:
         if name == "__loop":
@@ -811,12 +812,12 @@ class Interpreter:
         if name in _PASS or name == "fromcharcode":
             base = self.merge_all(args, const=None) if name in ("fromcharcode", "join") else first
             ops = _chain(*(a.ops for a in args), (name,) if const is not None else ())
-            return replace(base, const=const, ops=ops, obj=-1, func="", num=name.startswith("asc"))
+            return base._replace(const=const, ops=ops, obj=-1, func="", num=name.startswith("asc"))
         if name == "getobject" and first.const and first.const.lower().startswith("script:"):
             self.cap(
                 "hidden", node.line, render(node), "GetObject loads and runs a remote scriptlet"
             )
-        return replace(self.merge_all(args, const=None), obj=-1, func="")
+        return self.merge_all(args, const=None)._replace(obj=-1, func="")
 
     def fold(self, name: str, args: list[Val]) -> str | None:
         consts = [a.const for a in args]
@@ -902,13 +903,13 @@ class Interpreter:
             return self.memo[key]
         tainted = _first_taint(args)
         if len(self.active) >= MAX_CALL_DEPTH or fdef.name in self.active:
-            return replace(self.merge_all(args, const=None), func="", obj=-1)
-        self.memo[key] = replace(self.merge_all(args, const=None), func="", obj=-1)
+            return self.merge_all(args, const=None)._replace(func="", obj=-1)
+        self.memo[key] = self.merge_all(args, const=None)._replace(func="", obj=-1)
         frame = _Frame(fdef)
         for k, param in enumerate(fdef.params):
             arg = args[k] if k < len(args) else EMPTY
             if arg.taint:
-                arg = replace(arg, taint=self.extend(arg.taint, self.step(param, fdef.line)))
+                arg = arg._replace(taint=self.extend(arg.taint, self.step(param, fdef.line)))
             frame.vars[param] = arg
             frame.locals.add(param)
         self.frames.append(frame)
@@ -921,18 +922,17 @@ class Interpreter:
         result = frame.vars.get("__return", EMPTY)
         if result.taint:
             label = f"{fdef.name}(...)"
-            result = replace(result, taint=self.extend(result.taint, self.step(label, node.line)))
+            result = result._replace(taint=self.extend(result.taint, self.step(label, node.line)))
         elif result.const is None and not tainted:
             opaque = [a.const for a in args if a.const is not None and len(a.const) >= OPAQUE_MIN]
             if opaque:
                 size = sum(len(c) for c in opaque)
-                result = replace(
-                    result,
+                result = result._replace(
                     hidden=f"{fdef.name}() over a {size}-character constant",
                     hidden_size=size,
                 )
         if result.const is not None and any(a.const for a in args):
-            result = replace(result, ops=_chain(result.ops, (f"{fdef.name}()",)))
+            result = result._replace(ops=_chain(result.ops, (f"{fdef.name}()",)))
         self.memo[key] = result
         return result
 
@@ -972,7 +972,7 @@ class Interpreter:
             value = self.lookup(f"{fn.obj.name}.{name}")
             if value is not None:
                 return self.call_value(value, node)
-        return replace(self.merge_all([recv, *args], const=None), func="", obj=-1)
+        return self.merge_all([recv, *args], const=None)._replace(func="", obj=-1)
 
     def js_string_method(self, recv: Val, name: str, args: list[Val]) -> Val | None:
         s = recv.const or ""
@@ -989,7 +989,7 @@ class Interpreter:
             out = s[a:b] if b is not None else s[a:]
         if out is None:
             return None
-        return replace(recv, const=_bounded(out), ops=_chain(recv.ops, (name,)))
+        return recv._replace(const=_bounded(out), ops=_chain(recv.ops, (name,)))
 
     def method(self, obj: Obj, recv: Val, name: str, args: list[Val], node: Expr) -> Val:
         a0 = args[0] if args else CLEAN
@@ -998,9 +998,9 @@ class Interpreter:
             if name == "createobject":
                 return self.new_obj(a0.const, node.line) if a0.const else CLEAN
             if name in ("mappath", "urlpathencode"):
-                return replace(a0, obj=-1, func="")
+                return a0._replace(obj=-1, func="")
             if name in ("htmlencode", "urlencode"):
-                return replace(a0, obj=-1, func="", glued=True)
+                return a0._replace(obj=-1, func="", glued=True)
             return CLEAN
         if kind in ("session", "application"):
             if name in ("contents", "item"):
@@ -1108,7 +1108,7 @@ class Interpreter:
             return item
         if name in ("buildpath", "getparentfoldername", "getfilename", "getbasename",
                     "getabsolutepathname", "getextensionname"):  # fmt: skip
-            return replace(self.merge_all(args, const=None), func="", obj=-1)
+            return self.merge_all(args, const=None)._replace(func="", obj=-1)
         return CLEAN
 
     def textstream(self, path: Val, writable: bool, node: Expr) -> Val:
@@ -1138,7 +1138,7 @@ class Interpreter:
             self.hidden.append((self.line(node.line), code.hidden, code.hidden_size))
         if code.const is not None and code.const.strip():
             return self.run_layer(code, node, as_expr, lang or self.lang)
-        return replace(code, const=None, obj=-1)
+        return code._replace(const=None, obj=-1)
 
     def run_layer(self, code: Val, node: Expr, as_expr: bool, lang: str) -> Val:
         text = code.const or ""

@@ -13,7 +13,7 @@ the input and capped at ``MAX_TOKENS``; nothing here can raise on any input.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 MAX_TOKENS = 300_000
 
@@ -27,8 +27,7 @@ CLSIDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Tok:
+class Tok(NamedTuple):
     """One token: ``id``, ``str`` (text is the decoded value), ``num``, ``op`` or ``nl``."""
 
     kind: str
@@ -43,13 +42,28 @@ _OBJECT_TAG = re.compile(r"(?i)<object\b([^>]{0,600})>")
 _ATTR = re.compile(r"""(?i)\b(runat|language|id|classid|progid)\s*=\s*["']?([^"'\s>]+)""")
 _SERVER_OPEN = re.compile(r"(?i)<%|<script\b[^>]{0,400}runat\s*=\s*[\"']?server|<object\b")
 _IDENT = re.compile(r"[A-Za-z_\x80-\uffff][\w\x80-\uffff]*")
-_VB_NUM = re.compile(r"(?i)&h[0-9a-f]+&?|&o?[0-7]+&?|\d+(?:\.\d*)?(?:e[+-]?\d+)?")
 _JS_NUM = re.compile(r"(?i)0x[0-9a-f]+|\d+(?:\.\d*)?(?:e[+-]?\d+)?")
 _JS_OPS = (
     "===", "!==", ">>>", "==", "!=", "<=", ">=", "&&", "||", "++", "--", "+=", "-=", "*=",
     "/=", "=>", "<<", ">>",
 )  # fmt: skip
-_VB_OPS = ("<>", "<=", ">=")
+_VB_TOKEN = re.compile(
+    r"(?P<ws>[ \t\r\x0b\x0c\xa0]+)"
+    r"|(?P<nl>\n)"
+    r"|(?P<close>%>)"
+    r"|(?P<sclose>(?i:</script\s*>))"
+    r"|(?P<comment>'(?:[^\n%]|%(?!>))*)"
+    r'|(?P<str>"(?P<sbody>(?:[^"\n]|"")*)"?)'
+    r"|(?P<colon>:)"
+    r"|(?P<cont>_[ \t\r]*\n)"
+    r"|(?P<num>(?:&[hH][0-9a-fA-F]+|&[oO]?[0-7]+)&?(?![\w\x80-\uffff])"
+    r"|\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)"
+    r"|(?P<id>[A-Za-z_\x80-\uffff][\w\x80-\uffff]*)"
+    r"|(?P<br>\[[^\]\n]{1,254}\])"
+    r"|(?P<op><>|<=|>=|.)",
+    re.S,
+)
+_VB_COMMENT = re.compile(r"(?:[^\n%]|%(?!>))*")
 _REGEX_PREV = {"(", ",", "=", ":", "[", "!", "&", "|", "?", "{", "}", ";", "+", "-", "*", "%",
                "&&", "||", "==", "===", "!=", "!==", "return", "typeof", "nl"}  # fmt: skip
 _JS_ESC = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
@@ -159,71 +173,62 @@ class _Lexer:
         return m.end() if m else i + 8
 
     def vbscript(self, i: int, close: str) -> int:
-        s, n = self.s, self.n
-        while i < n and not self.full:
-            c = s[i]
-            if (c == "%" or c == "<") and self._closes(i, close):
-                return self._close_end(i, close)
-            if c == "\n":
-                self.emit("nl", "", i)
-                i += 1
-            elif c in " \t\r\x0b\x0c\xa0":
-                i += 1
-            elif c == "'":
-                i = self._line_comment(i, close)
-            elif c == ":":
-                self.emit("nl", "", i)
-                i += 1
-            elif c == '"':
-                i = self._vb_string(i)
-            elif c == "_" and self._continuation(i):
-                i = s.index("\n", i) + 1
-            elif c == "&" and i + 1 < n and s[i + 1] in "hHoO0123456789":
-                m = _VB_NUM.match(s, i)
-                if m and (s[i + 1] not in "hHoO" or len(m.group()) > 2):
-                    self.emit("num", m.group(), i)
-                    i = m.end()
-                else:
-                    self.emit("op", "&", i)
-                    i += 1
-            elif c.isdigit():
-                m = _VB_NUM.match(s, i)
-                end = m.end() if m else i + 1
-                self.emit("num", s[i:end], i)
+        """One regular-expression match per token (not per character)."""
+        s, out = self.s, self.out
+        line = self.line_at(i)
+        script = close != "%>"
+        match = _VB_TOKEN.match
+        while not self.full:
+            m = match(s, i)
+            if m is None:  # end of input
+                i = self.n
+                break
+            kind = m.lastgroup
+            end = m.end()
+            if kind == "ws" or kind == "comment":
+                pass
+            elif kind == "nl" or kind == "colon":
+                if out and out[-1].kind != "nl":
+                    out.append(Tok("nl", "", line))
+                if kind == "nl":
+                    line += 1
+            elif kind == "close":
                 i = end
-            elif c == "[":
-                end = s.find("]", i, i + 256)
-                if end > i and "\n" not in s[i:end]:
-                    self.emit("id", s[i + 1 : end], i)
-                    i = end + 1
+                break
+            elif kind == "sclose":
+                if script:
+                    i = end
+                    break
+                self._tok("op", "<", line)
+                end = i + 1
+            elif kind == "cont":
+                if i and (s[i - 1].isalnum() or s[i - 1] == "_"):
+                    self._tok("id", "_", line)
+                    end = i + 1
                 else:
-                    self.emit("op", "[", i)
-                    i += 1
+                    line += 1
+            elif kind == "str":
+                self._tok("str", m.group("sbody").replace('""', '"'), line)
+            elif kind == "id":
+                word = m.group()
+                if word.lower() == "rem" and (not out or out[-1].kind == "nl"):
+                    c = _VB_COMMENT.match(s, i)
+                    end = c.end() if c else end
+                else:
+                    self._tok("id", word, line)
+            elif kind == "br":
+                self._tok("id", m.group()[1:-1], line)
             else:
-                m = _IDENT.match(s, i)
-                if m:
-                    word = m.group()
-                    if word.lower() == "rem" and (not self.out or self.out[-1].kind == "nl"):
-                        i = self._line_comment(i, close)
-                        continue
-                    self.emit("id", word, i)
-                    i = m.end()
-                    continue
-                op = s[i : i + 2]
-                if op in _VB_OPS:
-                    self.emit("op", op, i)
-                    i += 2
-                else:
-                    self.emit("op", c, i)
-                    i += 1
+                self._tok("num" if kind == "num" else "op", m.group(), line)
+            i = end
+        self.line, self.pos = line, i
         return i
 
-    def _continuation(self, i: int) -> bool:
-        prev_ok = i == 0 or not (self.s[i - 1].isalnum() or self.s[i - 1] == "_")
-        j = i + 1
-        while j < self.n and self.s[j] in " \t\r":
-            j += 1
-        return prev_ok and j < self.n and self.s[j] == "\n"
+    def _tok(self, kind: str, text: str, line: int) -> None:
+        if len(self.out) >= MAX_TOKENS:
+            self.full = True
+            return
+        self.out.append(Tok(kind, text, line))
 
     def _line_comment(self, i: int, close: str) -> int:
         s = self.s
@@ -233,31 +238,6 @@ class _Lexer:
         if stop >= 0 and self._closes(stop, close):
             return stop
         return end
-
-    def _vb_string(self, i: int) -> int:
-        s, n = self.s, self.n
-        j = i + 1
-        parts: list[str] = []
-        while j < n:
-            k = s.find('"', j)
-            nl = s.find("\n", j, k if k >= 0 else n)
-            if nl >= 0:  # unterminated: VBScript strings never span lines
-                parts.append(s[j:nl])
-                j = nl
-                break
-            if k < 0:
-                parts.append(s[j:])
-                j = n
-                break
-            parts.append(s[j:k])
-            if s.startswith('""', k):
-                parts.append('"')
-                j = k + 2
-                continue
-            j = k + 1
-            break
-        self.emit("str", "".join(parts), i)
-        return j
 
     def jscript(self, i: int, close: str) -> int:
         s, n = self.s, self.n
