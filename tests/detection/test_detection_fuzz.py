@@ -71,12 +71,14 @@ def test_deeply_nested_input_is_bounded_in_time() -> None:
 # -- classic ASP tokeniser, parser and folder ----------------------------------------------
 
 ASP_SEED = (
-    '<%@ Language=VBScript %>\n<% x = "a""b" & Chr(101) _\n & ChrW(&H41) : y = Replace(x, "a", "b")\n'
-    'Execute StrReverse(Mid(y, 2, 3)) \' c\nSet s = CreateObject("WScript.Shell")\ns.Run Request(1)\n'
-    'Session("k") = Request.Form("v") : Eval(Session("k"))\nFunction F(p)\n F = Left(p, 4)\n'
-    'End Function\n%><%= F(Request("q")) %><script runat="server" language="jscript">\n'
-    "var o = {a: eval, b: Request('z')}; o.a(o.b + ''); var r = /x\\/y/g;\n</script>"
-).encode()
+    b'<%@ Language=VBScript %>\n<% x = "a""b" & Chr(101) _\n'
+    b' & ChrW(&H41) : y = Replace(x, "a", "b")\n'
+    b'Execute StrReverse(Mid(y, 2, 3)) \' c\nSet s = CreateObject("WScript.Shell")\n'
+    b"s.Run Request(1)\n"
+    b'Session("k") = Request.Form("v") : Eval(Session("k"))\nFunction F(p)\n F = Left(p, 4)\n'
+    b'End Function\n%><%= F(Request("q")) %><script runat="server" language="jscript">\n'
+    b"var o = {a: eval, b: Request('z')}; o.a(o.b + ''); var r = /x\\/y/g;\n</script>"
+)
 
 
 def _asp_bounded(data: bytes) -> None:
