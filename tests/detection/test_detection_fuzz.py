@@ -66,3 +66,66 @@ def test_deeply_nested_input_is_bounded_in_time() -> None:
         analysis = analyse_php(data, Budget())
         assert time.monotonic() - clock < MAX_SECONDS * 8
         assert isinstance(analysis.bounded, str)
+
+
+# -- classic ASP tokeniser, parser and folder ----------------------------------------------
+
+ASP_SEED = (
+    b'<%@ Language=VBScript %>\n<% x = "a""b" & Chr(101) _\n'
+    b' & ChrW(&H41) : y = Replace(x, "a", "b")\n'
+    b'Execute StrReverse(Mid(y, 2, 3)) \' c\nSet s = CreateObject("WScript.Shell")\n'
+    b"s.Run Request(1)\n"
+    b'Session("k") = Request.Form("v") : Eval(Session("k"))\nFunction F(p)\n F = Left(p, 4)\n'
+    b'End Function\n%><%= F(Request("q")) %><script runat="server" language="jscript">\n'
+    b"var o = {a: eval, b: Request('z')}; o.a(o.b + ''); var r = /x\\/y/g;\n</script>"
+)
+
+
+def _asp_bounded(data: bytes) -> None:
+    from sscguard.detect.webshell.asp import MAX_CONST, analyse_asp
+
+    start = time.monotonic()
+    result = analyse_asp(data)
+    assert time.monotonic() - start < 10 * MAX_SECONDS + 2
+    assert all(p.steps for p in result.analysis.paths)
+    assert all(len(layer.preview) <= 160 for layer in result.analysis.layers)
+    assert all(layer.size <= MAX_CONST for layer in result.analysis.layers)
+    run_detectors("f.asp", data, ())
+
+
+@FAST
+@given(st.binary(max_size=4096))
+def test_asp_random_bytes_never_crash(data: bytes) -> None:
+    for prefix in (b"", b"<%", b'<%@ Language="JScript" %><%'):
+        _asp_bounded(prefix + data)
+
+
+@FAST
+@given(
+    st.integers(min_value=0, max_value=len(ASP_SEED)),
+    st.integers(min_value=0, max_value=len(ASP_SEED)),
+)
+def test_asp_truncated_and_spliced_never_crash(cut: int, start: int) -> None:
+    _asp_bounded(ASP_SEED[start:] + ASP_SEED[:cut])
+
+
+@FAST
+@given(
+    st.text(alphabet="<%>\"'&_:()=.,+-{}[];\n Chr()ReplaceExecuteRequest1234567890Hh", max_size=800)
+)
+def test_asp_like_noise_never_crashes(text: str) -> None:
+    _asp_bounded(("<%" + text).encode("utf-8"))
+
+
+def test_asp_folding_stays_bounded_on_doubling_and_nesting() -> None:
+    from sscguard.detect.webshell.asp import MAX_CONST, analyse_asp
+
+    doubling = '<%\ns = "0123456789abcdef"\n' + "s = s & s & s & s\n" * 40 + "Execute s\n%>"
+    replaces = '<%\ns = "aaaa"\n' + 's = Replace(s, "a", "aaaaaaaa")\n' * 40 + "Eval s\n%>"
+    nested = "<%\nx = " + "(" * 5000 + "1" + ")" * 5000 + "\n%>"
+    chain = "<%\nx = " + "&".join(["Chr(65)"] * 20000) + "\nExecute x\n%>"
+    for page in (doubling, replaces, nested, chain):
+        start = time.monotonic()
+        result = analyse_asp(page.encode())
+        assert time.monotonic() - start < 10
+        assert all(layer.size <= MAX_CONST for layer in result.analysis.layers)

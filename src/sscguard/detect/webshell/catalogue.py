@@ -177,5 +177,55 @@ CODE_CHECKS: dict[str, CheckInfo] = {
             "A page with no markup whose only server code constructs a custom class hands "
             "control to code hidden in a compiled assembly.",
         ),
+        _info(
+            "SSC-003-406", "Request input reaches code execution (classic ASP)", (_SHELL,), _C,
+            _CH,
+            "Request data reaches Execute, ExecuteGlobal, Eval or a script control, so whoever "
+            "can reach the page can run arbitrary script on the server.",
+        ),
+        _info(
+            "SSC-003-440", "Request input reaches command execution (classic ASP)",
+            (_SHELL, _CMD), _C, _CH,
+            "Request data reaches WScript.Shell or Shell.Application, so whoever can reach the "
+            "page can run operating-system commands.",
+        ),
+        _info(
+            "SSC-003-441", "Dropper (classic ASP)", (_SHELL, _TRANSFER), _H, _CM,
+            "Both the name and the content of a file the page writes come from the request, "
+            "which lets a visitor drop new pages anywhere the server can write.",
+        ),
+        _info(
+            "SSC-003-442", "Downloader (classic ASP)", (_SHELL, _TRANSFER), _H, _CM,
+            "The page fetches content over HTTP and saves it to disk as a script or executable, "
+            "or from a URL or to a path the request chooses.",
+        ),
+        _info(
+            "SSC-003-443", "SQL console (classic ASP)", (_SHELL, _COLLECT), _M, _CM,
+            "The page runs SQL text or opens a connection string taken whole from the request: "
+            "a remote database console.",
+        ),
+        _info(
+            "SSC-003-444", "Request-driven file manager (classic ASP)", (_SHELL, _DISCOVER), _M,
+            _CM,
+            "The page lists, reads, writes, deletes or moves files at paths the request chooses: "
+            "a remote file manager.",
+        ),
+        _info(
+            "SSC-003-445", "Writes an executable or script and runs it (classic ASP)",
+            (_SHELL, _CMD), _H, _CM,
+            "The page writes an embedded executable or a script to disk and runs it, the way "
+            "droppers start their second stage.",
+        ),
+        _info(
+            "SSC-003-446", "Hidden payload run through the page's own decoder (classic ASP)",
+            (_SHELL, _OBF), _H, _CM,
+            "The page executes what its own decoder function makes of a long opaque constant; "
+            "applications do not hide their code this way.",
+        ),
+        _info(
+            "SSC-003-447", "Shell hidden in an XSLT stylesheet script", (_SHELL, _OBF), _H, _CM,
+            "A script block inside an XSLT stylesheet creates a shell object, a way to run "
+            "commands that page-level scanners miss.",
+        ),
     )
 }  # fmt: skip

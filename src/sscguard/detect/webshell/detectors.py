@@ -443,6 +443,13 @@ def _detect_dotnet(ctx: FileContext) -> list[Finding]:
     return detect_dotnet(ctx)
 
 
+def detect_asp(ctx: FileContext) -> list[Finding]:
+    """Classic ASP (VBScript/JScript): see asp_detect.py (imported when first needed)."""
+    from sscguard.detect.webshell.asp_detect import detect_asp as run
+
+    return run(ctx)
+
+
 #: The registry, in the order detectors run. IDs must be unique across entries.
 DETECTORS: tuple[Detector, ...] = (
     Detector(
@@ -470,6 +477,11 @@ DETECTORS: tuple[Detector, ...] = (
         "aspx-dataflow",
         ("SSC-003-405", "SSC-003-430", "SSC-003-402", *(f"SSC-003-{n}" for n in range(431, 439))),
         _detect_dotnet,
+    ),
+    Detector(
+        "asp-dataflow",
+        ("SSC-003-406", *(f"SSC-003-{n}" for n in range(440, 448)), "SSC-003-403", "SSC-003-411"),
+        detect_asp,
     ),
 )
 
