@@ -417,6 +417,13 @@ def detect_php(ctx: FileContext) -> list[Finding]:
     return out
 
 
+def detect_polyglot(ctx: FileContext) -> list[Finding]:
+    """.htaccess/.user.ini and image polyglots (polyglot.py imports this module: lazy)."""
+    from sscguard.detect.webshell.polyglot import detect
+
+    return detect(ctx)
+
+
 #: The registry, in the order detectors run. IDs must be unique across entries.
 DETECTORS: tuple[Detector, ...] = (
     Detector(
@@ -424,6 +431,7 @@ DETECTORS: tuple[Detector, ...] = (
         ("SSC-003-400", "SSC-003-401", "SSC-003-402", "SSC-003-403", "SSC-003-411", "SSC-003-412"),
         detect_php,
     ),
+    Detector("config-and-polyglot", ("SSC-003-408", "SSC-003-409"), detect_polyglot),
 )
 
 
