@@ -424,6 +424,33 @@ def detect_polyglot(ctx: FileContext) -> list[Finding]:
     return detect(ctx)
 
 
+PERL_IDS = LanguageIds("perl", "SSC-003-470", "SSC-003-471")
+_PERL_SINK_ATOMS = (b"system", b"exec", b"`", b"qx", b"open", b"eval", b"readpipe", b"require")
+
+
+def detect_perl(ctx: FileContext) -> list[Finding]:
+    """Perl CGI shells (request input to commands/eval) and Perl reverse shells or bots."""
+    from sscguard.detect.webshell import perl
+
+    if not _worth_parsing(ctx) or not perl.is_perl(ctx.path, ctx.data):
+        return []
+    if not any(a in ctx.data for a in _PERL_SINK_ATOMS):
+        return []
+    result = perl.analyse_perl(ctx.data)
+    out = analysis_findings(ctx, result.analysis, PERL_IDS)
+    if result.network:
+        out.append(
+            path_finding(
+                ctx, "SSC-003-472", "Network connection drives a shell (Perl reverse shell or bot)",
+                "The script opens a socket and either hands the standard handles of a shell to "
+                "it or runs commands it reads from it, so whoever is at the other end controls "
+                "the server.",
+                (WEB_SHELL, COMMANDS), result.network, ctx.scoring_context(), ("perl", "network"),
+            )
+        )  # fmt: skip
+    return out
+
+
 #: The registry, in the order detectors run. IDs must be unique across entries.
 DETECTORS: tuple[Detector, ...] = (
     Detector(
@@ -432,6 +459,9 @@ DETECTORS: tuple[Detector, ...] = (
         detect_php,
     ),
     Detector("config-and-polyglot", ("SSC-003-408", "SSC-003-409"), detect_polyglot),
+    Detector(
+        "perl-taint", ("SSC-003-470", "SSC-003-471", "SSC-003-472", "SSC-003-411"), detect_perl
+    ),
 )
 
 
