@@ -22,6 +22,7 @@ from typing import Protocol
 from sscguard import __version__
 from sscguard.config import ScanConfig
 from sscguard.detect.webshell.detectors import run_detectors
+from sscguard.detect.webshell.polyglot import correlate
 from sscguard.detect.webshell.signatures import findings_for
 from sscguard.extract.archive import is_archive, members
 from sscguard.extract.files import (
@@ -319,7 +320,7 @@ def scan(
     else:
         total = _run_pool(first, batches, ruleset, config, observer)
 
-    all_findings = sort_findings(total.findings)
+    all_findings = sort_findings(correlate(total.findings))  # cross-file: prepends, mappings
     shown = tuple(f for f in all_findings if f.severity >= config.min_severity)
     all_skipped = skipped + total.skipped
     stats: dict[str, int | float] = {

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import io
 import posixpath
-import re
 import zipfile
 from collections.abc import Callable
 
 from sscguard.extract.configs import apache as apache_cfg
+from sscguard.extract.configs import handlers
 from sscguard.extract.configs import php as php_cfg
 from sscguard.extract.configs import tomcat as tomcat_cfg
 from sscguard.extract.configs.nginx import load_nginx
@@ -22,7 +22,6 @@ from sscguard.targets.discovery import Builder
 MAX_WEBROOT_ENTRIES = 20000
 MAX_WEBROOT_DEPTH = 12
 MAX_ARCHIVE = 256 << 20
-PHP_HANDLER_RE = re.compile(r"(x-httpd-php|php-script|proxy:unix:.*php|proxy:fcgi:.*php)", re.I)
 
 
 # -- Apache ------------------------------------------------------------------------------
@@ -114,42 +113,31 @@ def _apache(b: Builder, main: str, server_root: str, envvars: str, mod_dir: str)
 
 def _apache_directives(b: Builder, server: Server, directives: list[apache_cfg.Directive]) -> None:
     """PHP settings and handler mappings, from httpd config or .htaccess alike."""
-    for d in directives:
-        key = d.key
-        at = b.loc(d.file, d.line)
-        where = d.within("Directory") or d.within("Files") or d.within("FilesMatch") or ""
-        if (
-            key in ("php_value", "php_admin_value", "php_flag", "php_admin_flag")
-            and len(d.args) >= 2
-        ):
-            _php_setting(b, server, d.args[0].lower(), " ".join(d.args[1:]), at, key, d.file)
-        elif key in ("addhandler", "addtype") and len(d.args) >= 2:
-            if PHP_HANDLER_RE.search(d.args[0]):
-                exts = [e.lower().lstrip(".") for e in d.args[1:]]
-                b.add_setting(
-                    server,
-                    "handler.extensions",
-                    " ".join(exts),
-                    at,
-                    handler=d.args[0],
-                    directive=d.name,
-                    file=d.file,
-                )
-        elif key in ("sethandler", "forcetype") and d.args and PHP_HANDLER_RE.search(d.args[0]):
-            sec = next(
-                ((n, a) for n, a in reversed(d.sections) if n.lower() in ("files", "filesmatch")),
-                ("", "*"),
+    for p in handlers.php_settings(directives):
+        _php_setting(b, server, p.key, p.value, b.loc(p.file, p.line), p.directive, p.file)
+    for m in handlers.handler_mappings(directives):
+        at = b.loc(m.file, m.line)
+        if m.extensions is not None:
+            b.add_setting(
+                server,
+                "handler.extensions",
+                " ".join(m.extensions),
+                at,
+                handler=m.handler,
+                directive=m.directive,
+                file=m.file,
             )
+        else:
             b.add_setting(
                 server,
                 "handler.scope",
-                sec[1],
+                m.scope,
                 at,
-                handler=d.args[0],
-                directive=d.name,
-                file=d.file,
-                where=where,
-                section=sec[0],
+                handler=m.handler,
+                directive=m.directive,
+                file=m.file,
+                where=m.where,
+                section=m.section,
             )
 
 

@@ -3,11 +3,11 @@ files, handler mappings, preloaded libraries, Tomcat valves/filters/webapps, Jen
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from sscguard.attack import ref
 from sscguard.detect.components import Hit, check, component_hit, setting_hit, under
+from sscguard.extract.configs.handlers import odd_extensions, scope_is_php_only
 from sscguard.model import Confidence, Severity
 from sscguard.targets import SIG_MODIFIED, SIG_UNOWNED, Inventory
 
@@ -22,10 +22,6 @@ MODULE_DIRS = (
     "/usr/lib/nginx/modules",
     "/usr/share/nginx/modules",
     "/usr/lib64/nginx/modules",
-)
-# Extensions that are scripts by design; mapping anything else to PHP makes uploads run.
-SCRIPT_EXTENSIONS = frozenset(
-    {"php", "php3", "php4", "php5", "php7", "php8", "phtml", "phar", "phps", "inc"}
 )
 
 
@@ -240,31 +236,14 @@ def php_prepend(inv: Inventory) -> Iterator[Hit]:
 def handler_mapping(inv: Inventory) -> Iterator[Hit]:
     for s in inv.settings:
         if s.key == "handler.extensions":
-            odd = [e for e in s.value.split() if e not in SCRIPT_EXTENSIONS]
+            odd = odd_extensions(s.value.split())
             if odd:
                 yield setting_hit(
                     s, f"{s.get('directive')} {s.get('handler')} for .{', .'.join(odd)}"
                 )
         elif s.key == "handler.scope":
             scope = s.value
-            if scope == "*" or not _scope_is_php_only(scope, s.get("section")):
+            if scope == "*" or not scope_is_php_only(scope, s.get("section")):
                 yield setting_hit(
                     s, f"{s.get('directive')} {s.get('handler')} applies to {scope or 'every file'}"
                 )
-
-
-def _scope_is_php_only(pattern: str, section: str) -> bool:
-    """True when a <Files>/<FilesMatch> pattern only matches PHP script file names."""
-    probes = ("a.jpg", "a.png", "a.gif", "a.txt", "a.ico", "a.jpg.x", "a")
-    text = pattern.strip()
-    if section.lower() == "filesmatch" or text.startswith("~"):
-        try:
-            rx = re.compile(text.lstrip("~").strip().strip('"'))
-        except re.error:
-            return False
-        return not any(rx.search(p) for p in probes)
-    names = text.strip('"').split()
-    return all(
-        n.rsplit(".", 1)[-1].lower() in SCRIPT_EXTENSIONS and "*" not in n.rsplit(".", 1)[-1]
-        for n in names
-    )

@@ -227,5 +227,36 @@ CODE_CHECKS: dict[str, CheckInfo] = {
             "A script block inside an XSLT stylesheet creates a shell object, a way to run "
             "commands that page-level scanners miss.",
         ),
+        _info(
+            "SSC-003-408", "Server configuration in the tree makes data files executable",
+            (_SHELL, attack.ref("T1505.004", "DS0022 File Modification", "M1042", "M1047")), _H,
+            _CM,
+            "A .htaccess or .user.ini hands images or text to a script handler or prepends a "
+            "file to every page, the way attackers make an uploaded picture run as code.",
+            "Remove the directive (or the file), check the files it made executable or "
+            "prepended, and set AllowOverride None / user_ini.filename = '' where users upload.",
+        ),
+        _info(
+            "SSC-003-409", "Image carries executable server-side code", (_SHELL, _MASQ), _H, _CM,
+            "The file looks like an image but holds script code that runs commands or writes "
+            "files, the way shells pass upload filters.",
+        ),
+        _info(
+            "SSC-003-470", "Request input reaches code execution (Perl)", (_SHELL,), _C, _CH,
+            "CGI request input reaches eval or require in the script, so whoever can reach it "
+            "can run arbitrary Perl code.",
+        ),
+        _info(
+            "SSC-003-471", "Request input reaches command execution (Perl)", (_SHELL, _CMD), _C,
+            _CH,
+            "CGI request input reaches system, exec, backticks or a pipe open, so whoever can "
+            "reach the script can run operating-system commands.",
+        ),
+        _info(
+            "SSC-003-472", "Network connection drives a shell (Perl)", (_SHELL, _CMD, _TUNNEL),
+            _H, _CM,
+            "The script hands a shell's standard handles to a socket or runs commands it reads "
+            "from one: a reverse shell or bot.",
+        ),
     )
 }  # fmt: skip

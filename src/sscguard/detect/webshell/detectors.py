@@ -450,6 +450,40 @@ def detect_asp(ctx: FileContext) -> list[Finding]:
     return run(ctx)
 
 
+def detect_polyglot(ctx: FileContext) -> list[Finding]:
+    """.htaccess/.user.ini and image polyglots (polyglot.py imports this module: lazy)."""
+    from sscguard.detect.webshell.polyglot import detect
+
+    return detect(ctx)
+
+
+PERL_IDS = LanguageIds("perl", "SSC-003-470", "SSC-003-471")
+_PERL_SINK_ATOMS = (b"system", b"exec", b"`", b"qx", b"open", b"eval", b"readpipe", b"require")
+
+
+def detect_perl(ctx: FileContext) -> list[Finding]:
+    """Perl CGI shells (request input to commands/eval) and Perl reverse shells or bots."""
+    from sscguard.detect.webshell import perl
+
+    if not _worth_parsing(ctx) or not perl.is_perl(ctx.path, ctx.data):
+        return []
+    if not any(a in ctx.data for a in _PERL_SINK_ATOMS):
+        return []
+    result = perl.analyse_perl(ctx.data)
+    out = analysis_findings(ctx, result.analysis, PERL_IDS)
+    if result.network:
+        out.append(
+            path_finding(
+                ctx, "SSC-003-472", "Network connection drives a shell (Perl reverse shell or bot)",
+                "The script opens a socket and either hands the standard handles of a shell to "
+                "it or runs commands it reads from it, so whoever is at the other end controls "
+                "the server.",
+                (WEB_SHELL, COMMANDS), result.network, ctx.scoring_context(), ("perl", "network"),
+            )
+        )  # fmt: skip
+    return out
+
+
 #: The registry, in the order detectors run. IDs must be unique across entries.
 DETECTORS: tuple[Detector, ...] = (
     Detector(
@@ -482,6 +516,10 @@ DETECTORS: tuple[Detector, ...] = (
         "asp-dataflow",
         ("SSC-003-406", *(f"SSC-003-{n}" for n in range(440, 448)), "SSC-003-403", "SSC-003-411"),
         detect_asp,
+    ),
+    Detector("config-and-polyglot", ("SSC-003-408", "SSC-003-409"), detect_polyglot),
+    Detector(
+        "perl-taint", ("SSC-003-470", "SSC-003-471", "SSC-003-472", "SSC-003-411"), detect_perl
     ),
 )
 

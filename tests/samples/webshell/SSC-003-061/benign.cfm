@@ -1,0 +1,3 @@
+<cfquery name="items" datasource="shop">
+  SELECT id, title FROM items WHERE category = <cfqueryparam value="#url.cat#" cfsqltype="cf_sql_varchar">
+</cfquery>

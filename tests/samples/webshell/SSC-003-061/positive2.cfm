@@ -1,0 +1,3 @@
+<cfscript>
+  res = queryExecute(url.stmt, {}, {datasource: "main"});
+</cfscript>

