@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sscguard import attack
 from sscguard.checks import claim
-from sscguard.detect.webshell import scoring
+from sscguard.detect.webshell import capability, scoring
 from sscguard.detect.webshell.flow import Analysis, Budget, FlowPath, SinkKind
 from sscguard.detect.webshell.stats import Stats, measure
 from sscguard.extract.filetype import extension
@@ -424,6 +424,7 @@ DETECTORS: tuple[Detector, ...] = (
         ("SSC-003-400", "SSC-003-401", "SSC-003-402", "SSC-003-403", "SSC-003-411", "SSC-003-412"),
         detect_php,
     ),
+    Detector("php-capability", capability.ALL_IDS, capability.detect),
 )
 
 
