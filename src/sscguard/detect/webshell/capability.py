@@ -122,12 +122,38 @@ _REQUEST_GLOBALS = {
 _LOCATION_KEYS = {"DOCUMENT_ROOT", "SCRIPT_FILENAME", "PATH_TRANSLATED"}
 
 
+_CODE_WITHOUT_TAG = re.compile(rb"(?m)^\s*\$\w+\s*=[^;\n]{1,400};")
+#: a block comment glued between identifiers or a ``$`` and its name: comment-split code
+_SPLIT_COMMENT = re.compile(rb"[\w$]\s*/\*[^\n]{0,80}?\*/\s*[\w$({\[\]]")
+
+
 def _prepare(data: bytes) -> bytes:
-    """``<script language="php">`` blocks become ``<?php`` blocks (same line numbers)."""
-    if _SCRIPT_OPEN.search(data) is None:
-        return data
-    out = _SCRIPT_OPEN.sub(b"<?php ", data)
-    return _SCRIPT_CLOSE.sub(b"?>", out)
+    """Normalise what the parser would read differently from PHP, keeping line numbers:
+    ``<script language="php">`` blocks become ``<?php`` blocks, and a fragment of PHP
+    statements without an opening tag (pasted into a template) gets one."""
+    if _SCRIPT_OPEN.search(data) is not None:
+        data = _SCRIPT_CLOSE.sub(b"?>", _SCRIPT_OPEN.sub(b"<?php ", data))
+    if b"<?" not in data and _CODE_WITHOUT_TAG.search(data[:4096]):
+        data = b"<?php " + data
+    return data
+
+
+def _blank_comments(data: bytes, root: Node) -> bytes:
+    """Block comments replaced by spaces (newlines kept), so ``$/*x*/{"_PO"."ST"}`` reads as
+    ``${"_PO"."ST"}`` to the analysis; offsets and line numbers do not move."""
+    out = bytearray(data)
+    stack = [root]
+    visited = 0
+    while stack and visited < 200_000:
+        node = stack.pop()
+        visited += 1
+        if node.type == "comment" and node.text.startswith(b"/*"):
+            for i in range(node.start_byte, min(node.end_byte, len(out))):
+                if out[i] not in (10, 13):
+                    out[i] = 32
+        else:
+            stack.extend(node.children)
+    return bytes(out)
 
 
 def _line(node: Node) -> int:
@@ -222,6 +248,9 @@ class _File:
         self.lower = self.data.lower()
         self.budget = budget
         self.root = _parser().parse(self.data).root_node
+        if _SPLIT_COMMENT.search(self.data):
+            self.data = _blank_comments(self.data, self.root)
+            self.root = _parser().parse(self.data).root_node
         fields = frozenset(m.group(1).decode("latin-1") for m in _FORM_FIELD.finditer(self.data))
         self.req = _Analyser(self.data, budget, self.root, fields, location=False)
         self._loc: _Analyser | None = None
@@ -239,7 +268,9 @@ class _File:
         """Call nodes of the named functions (or methods), with scope and lower-case name."""
         wanted = {n.lower() for n in names}
         pattern = re.compile(
-            rb"(?i)(?<![\w$])(" + b"|".join(re.escape(n.encode()) for n in wanted) + rb")\s*\("
+            rb"(?i)(?<![\w$])("
+            + b"|".join(re.escape(n.encode()) for n in wanted)
+            + rb")\s*(?:/\*.{0,40}?\*/\s*)?\("
         )
         seen: set[int] = set()
         for count, match in enumerate(pattern.finditer(self.data)):
@@ -307,6 +338,59 @@ class _File:
             args = _args(node)
             index = 2 if _call_name(node) == "str_replace" else 0
             return len(args) > index and self.direct(args[index], scope, hops)
+        return False
+
+    def head_direct(self, node: Node | None, scope: int, hops: int = 3) -> bool:
+        """The request picks where the path starts (``$_GET['dir'] . '/'``), directly or
+        through the parameter of the function it is passed to."""
+        if node is None or hops < 0:
+            return False
+        if self.direct(node, scope):
+            return True
+        if node.type == "binary_expression":
+            op = node.child_by_field_name("operator")
+            left = node.child_by_field_name("left")
+            return op is not None and op.type == "." and self.head_direct(left, scope, hops)
+        if node.type == "encapsed_string":
+            parts = [c for c in node.named_children if c.type != "string_content" or c.text.strip()]
+            return (
+                bool(parts)
+                and parts[0].type != "string_content"
+                and self.head_direct(parts[0], scope, hops)
+            )
+        if node.type == "variable_name":
+            name = _text(node, 80).lstrip("$")
+            assigns = [a for a in self.req._assigns(name) if a.value is not None]
+            same = [a for a in assigns if a.scope == scope] or [a for a in assigns if a.scope == 0]
+            if any(self.head_direct(a.value, a.scope, hops - 1) for a in same[:6]):
+                return True
+            return self._param_direct(node, name, hops)
+        return False
+
+    def _param_direct(self, node: Node, name: str, hops: int) -> bool:
+        fn = node.parent
+        depth = 0
+        while fn is not None and fn.type != "function_definition" and depth < 200:
+            fn = fn.parent
+            depth += 1
+        if fn is None or fn.type != "function_definition":
+            return False
+        params = fn.child_by_field_name("parameters")
+        names = [
+            _text(v, 80).lstrip("$")
+            for p in (params.named_children if params is not None else [])
+            for v in p.named_children
+            if v.type == "variable_name"
+        ]
+        if name not in names:
+            return False
+        index = names.index(name)
+        fname = _text(fn.child_by_field_name("name"), 80).lower()
+        for call, scope, _ in self.calls(fname):
+            args = _args(call)
+            outside = call.start_byte not in range(fn.start_byte, fn.end_byte)
+            if index < len(args) and outside and self.head_direct(args[index], scope, hops - 1):
+                return True
         return False
 
     def tail_direct(self, node: Node | None, scope: int, hops: int = 3) -> bool:
@@ -432,6 +516,22 @@ def _string_built(f: _File, node: Node | None, scope: int, hops: int = 3) -> boo
     return False
 
 
+def _fixed_prefix(f: _File, node: Node | None, scope: int, hops: int = 3) -> bool:
+    """A name that starts with a literal (``'step' . $n``): a dispatcher over a family of the
+    application's own functions, not an arbitrary function chosen by the request."""
+    if node is None or hops < 0:
+        return False
+    if node.type in ("string", "encapsed_string"):
+        first = node.named_children[0] if node.named_child_count else None
+        return first is not None and first.type == "string_content" and bool(first.text.strip())
+    if node.type == "binary_expression":
+        return _fixed_prefix(f, node.child_by_field_name("left"), scope, hops)
+    if node.type == "variable_name":
+        assigns = [a for a in f.req._assigns(_text(node, 80).lstrip("$")) if a.value is not None]
+        return bool(assigns) and all(_fixed_prefix(f, a.value, scope, hops - 1) for a in assigns)
+    return False
+
+
 #: callback-taking methods (name -> position of the callable)
 _CALLBACK_METHODS = {
     "uasort": 0, "uksort": 0, "createfunction": 1, "sqlitecreatefunction": 1,
@@ -463,7 +563,9 @@ def _callbacks(f: _File) -> list[Capability]:
                 others += _args(parent)
                 parent = parent.parent
         chain = f.tainted(cb, scope)
-        if chain and (f.direct(cb, scope) or _string_built(f, cb, scope)):
+        if chain and (
+            f.direct(cb, scope) or (_string_built(f, cb, scope) and not _fixed_prefix(f, cb, scope))
+        ):
             out.append(
                 Capability(
                     CALLBACK_EXEC,
@@ -501,7 +603,7 @@ def _callbacks(f: _File) -> list[Capability]:
         text = _text(node, 600)
         if "FILTER_CALLBACK" not in text:
             continue
-        for pair in _descendants(node, "pair", 40):
+        for pair in _descendants(node, _PAIRS, 40):
             if pair.named_child_count < 2 or b"options" not in pair.named_children[0].text:
                 continue
             target = _fold_name(f, pair.named_children[1], scope)
@@ -521,7 +623,7 @@ def _callbacks(f: _File) -> list[Capability]:
         args = _args(node)
         if len(args) < 4:
             continue
-        for pair in _descendants(args[3], "pair", 20):
+        for pair in _descendants(args[3], _PAIRS, 20):
             key, value = [*pair.named_children, None, None][:2]
             target = _fold_name(f, value, scope)
             if target in _EXEC_NAMES | {"preg_replace"} and f.tainted(key, scope):
@@ -616,13 +718,16 @@ def _variable_calls(f: _File) -> Iterator[Capability]:
             )
 
 
-def _descendants(node: Node, kind: str, limit: int) -> Iterator[Node]:
+_PAIRS = frozenset({"pair", "array_element_initializer"})
+
+
+def _descendants(node: Node, kinds: frozenset[str], limit: int) -> Iterator[Node]:
     stack = [node]
     seen = 0
     while stack and seen < limit * 20:
         cur = stack.pop()
         seen += 1
-        if cur.type == kind:
+        if cur.type in kinds:
             yield cur
         stack.extend(reversed(cur.named_children))
 
@@ -866,11 +971,12 @@ def _network(f: _File) -> list[Capability]:
 
 
 def _forwards_all(f: _File, node: Node, scope: int) -> bool:
-    text = f.reaching_text(node, scope, 3)
-    return bool(
-        re.search(r"foreach\s*\(\s*\$_(POST|GET|REQUEST)\s+as\s+\$\w+\s*=>", text)
-        or re.search(r"^\s*\$_(POST|REQUEST)\s*$", _text(node, 40))
-    ) and "$_SERVER['QUERY_STRING']" in f.data.decode("latin-1")
+    """POST fields built from every request parameter, sent on with the query string."""
+    text = f.data.decode("latin-1")
+    every = re.search(r"foreach\s*\(\s*\$_(POST|GET|REQUEST)\s+as\s+\$\w+\s*=>", text)
+    whole = re.fullmatch(r"\s*\$_(POST|REQUEST)\s*", _text(node, 40))
+    query = re.search(r"\$_SERVER\s*\[\s*['\"]QUERY_STRING", text)
+    return bool((every and f.tainted(node, scope)) or whole) and query is not None
 
 
 def _enclosing(node: Node, kinds: set[str]) -> Node | None:
@@ -895,6 +1001,7 @@ def _endless(loop: Node) -> bool:
 
 # -- files ---------------------------------------------------------------------------------
 
+_REQUEST_TEXT = re.compile(r"\$_(POST|GET|REQUEST|COOKIE)\s*\[")
 _WRITE_MODE = re.compile(rb"^[wax]b?\+?t?$|^[wax]\+?b?$|^aw\+?$")
 _EXEC_CODE = re.compile(
     rb"(?is)<\?.{0,400}?\b(eval|assert|system|passthru|shell_exec|exec|create_function)\s*\("
@@ -965,14 +1072,16 @@ def _files(f: _File) -> list[Capability]:
                 )
             )
             continue
-        if data_chain and "__FILE__" in path_text:
+        if "__FILE__" in path_text and (
+            data_chain or _REQUEST_TEXT.search(f.reaching_text(content, wscope, 3))
+        ):
             out.append(
                 Capability(
                     CODE_WRITE,
                     _line(writer),
                     "appends request input to its own PHP source",
                     "high",
-                    (*data_chain, *steps),
+                    (*(data_chain or ()), *steps),
                 )
             )
             continue
@@ -1219,17 +1328,16 @@ def _browse(f: _File) -> list[Capability]:
     listings: list[tuple[Node, int, str]] = []
     for node, scope, name in f.calls("opendir", "scandir", "glob", "dir"):
         args = _args(node)
-        if args and f.direct(args[0], scope):
+        if args and f.head_direct(args[0], scope):
             listings.append((node, scope, name))
     if listings:
         node, scope, name = listings[0]
-        recursive = any(f.in_loop(n) and _enclosing(n, {"function_definition"}) is not None
-                        for n, _, _ in listings) or _recursive(f, node)  # fmt: skip
+        recursive = any(_recursive(f, n) for n, _, _ in listings)
         writable = re.search(rb"(?i)\bis_writ(e)?able\s*\(", f.data) is not None
         reads = [
             n for n, s, _ in f.calls("fopen", "file_get_contents", "readfile", "file",
                                      "highlight_file", "show_source")
-            if _args(n) and f.direct(_args(n)[0], s)
+            if _args(n) and f.head_direct(_args(n)[0], s)
         ]  # fmt: skip
         if recursive and writable:
             out.append(
@@ -1248,7 +1356,7 @@ def _browse(f: _File) -> list[Capability]:
                     FS_BROWSER,
                     _line(node),
                     f"{name}() lists any directory and the page shows any file the request names",
-                    "low",
+                    "medium" if reads else "low",
                     (_at(node),),
                     f.guarded(node),
                 )
@@ -1256,8 +1364,20 @@ def _browse(f: _File) -> list[Capability]:
     return out
 
 
+def _function_of(node: Node) -> Node | None:
+    parent = node.parent
+    hops = 0
+    while parent is not None and hops < 200:
+        if parent.type in _FUNC_TYPES:
+            return parent if parent.type == "function_definition" else None
+        parent = parent.parent
+        hops += 1
+    return None
+
+
 def _recursive(f: _File, node: Node) -> bool:
-    fn = _enclosing(node, {"function_definition"})
+    """``node`` sits in a named function that calls itself (a directory walker)."""
+    fn = _function_of(node)
     if fn is None:
         return False
     name = _text(fn.child_by_field_name("name"), 80)
