@@ -31,6 +31,7 @@ rule phpcap_act
         $a13 = /curl_setopt/ nocase
         $a14 = /(^|[^\w$>:])(wp_create_user|wp_insert_user)\s*\(/ nocase
         $a15 = /['"][0-9a-f]{32}['"]/ nocase
+        $a16 = /compress\.zlib:\/\/|file:(file:)?\/\// nocase
     condition:
         any of them
 }
@@ -48,19 +49,25 @@ rule phpcap_solo
         $s8 = /set_role\s*\(\s*['"]administrator|wp_set_auth_cookie/ nocase
         $s9 = /(^|[^\w$>:])touch\s*\([^;]{0,200}(mktime|strtotime)/ nocase
         $s10 = /fopen\s*\([^;]{0,60}index\.(php|html?)/ nocase
-        $s11 = /(ob_start|array_walk|array_map|uasort|uksort|usort|array_filter|register_shutdown_function)\s*\(\s*['"$]/ nocase
+        $s11 = /(ob_start|array_walk|array_map|uasort|uksort|usort|array_filter|register_shutdown_function|register_tick_function)\s*\([^;]{0,100}['"](assert|system|passthru|shell_exec|exec|popen|proc_open|eval)['"]/ nocase
+        $s11v = /(ob_start|register_tick_function|register_shutdown_function)\s*\(\s*\$/ nocase
+        $s11x = /['"](assert|system|passthru|shell_exec|exec|popen|proc_open)['"]/ nocase
         $s12 = /getCc(Number|Cid|Cvv)/ nocase
         $s13 = /mail\s*\([^;]{0,300}@/ nocase
         $s14 = /(DOCUMENT_ROOT|SCRIPT_FILENAME|PATH_TRANSLATED)/
         $s15 = /(fwrite|fputs|file_put_contents)\s*\([^;]{0,200}(pack|base64_decode)\s*\(/ nocase
-        $s16 = /compress\.zlib:\/\/|file:(file:)?\/\// nocase
+        $s16 = /(wp-config|configuration|config\.inc)\.php/ nocase
+        $s22 = /symlink\s*\(\s*['"]\/['"]/ nocase
         $s17 = /opendir\s*\(\s*['"]\/tmp/ nocase
         $s18 = /while\s*\(\s*(1|true)\s*\)/ nocase
         $s19 = "ftp_login" nocase
+        $s21 = /\$\w*\s*\/\*[^\n]{0,40}\*\/\s*[({]/
         $s20 = /(socket_connect|fsockopen|stream_socket_client)\s*\(/ nocase
     condition:
-        any of ($s1, $s2, $s3, $s4, $s5, $s6, $s7, $s8, $s9, $s10, $s11, $s12, $s16, $s17, $s19)
+        any of ($s1, $s3, $s5, $s6, $s7, $s8, $s9, $s10, $s11, $s12, $s17, $s19, $s21, $s22)
+        or ($s2 and $s16)
         or ($s13 and $s14)
         or ($s15)
+        or ($s11v and $s11x)
         or ($s18 and ($s4 or $s5 or $s20))
 }

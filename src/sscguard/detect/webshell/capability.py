@@ -124,7 +124,7 @@ _LOCATION_KEYS = {"DOCUMENT_ROOT", "SCRIPT_FILENAME", "PATH_TRANSLATED"}
 
 _CODE_WITHOUT_TAG = re.compile(rb"(?m)^\s*\$\w+\s*=[^;\n]{1,400};")
 #: a block comment glued between identifiers or a ``$`` and its name: comment-split code
-_SPLIT_COMMENT = re.compile(rb"[\w$]\s*/\*[^\n]{0,80}?\*/\s*[\w$({\[\]]")
+_SPLIT_COMMENT = re.compile(rb"\$\w*\s*/\*[^\n]{0,40}?\*/\s*[({\[]")
 
 
 def _prepare(data: bytes) -> bytes:
@@ -225,6 +225,8 @@ class _Analyser(PhpAnalyser):
     def taint(self, node: Node | None, scope: int, depth: int = 0) -> tuple[Step, ...] | None:
         if node is not None and node.type == "variable_name":
             name = _text(node, 80).lstrip("$")
+            if self.location and (name in _REQUEST_GLOBALS or name == "_SERVER"):
+                return None  # only the server's own paths count in this mode
             if name in _REQUEST_GLOBALS and name not in ("_GET", "_POST", "_REQUEST"):
                 return (Step(f"${name}", _line(node)),)
         if (
@@ -259,7 +261,7 @@ class _File:
     @property
     def loc(self) -> _Analyser:
         if self._loc is None:
-            self._loc = _Analyser(self.data, self.budget, self.root, self._fields, location=True)
+            self._loc = _Analyser(self.data, self.budget, self.root, frozenset(), location=True)
         return self._loc
 
     # -- locating -------------------------------------------------------------------------
@@ -589,7 +591,7 @@ def _callbacks(f: _File) -> list[Capability]:
             )
             continue
         fed = next((c for a in others if (c := f.tainted(a, scope))), None)
-        if fed and _string_built(f, cb, scope):
+        if fed and _string_built(f, cb, scope) and not _fixed_prefix(f, cb, scope):
             out.append(
                 Capability(
                     CALLBACK_EXEC,
@@ -1651,35 +1653,61 @@ _QUICK_ACT = re.compile(
     rb"|forward_static_call\w*|register_\w+_function|call_user_func\w*|iterator_apply|u[ak]?sort"
     rb"|set_\w+_handler|preg_\w+|yaml_parse|createfunction|sqlitecreatefunction|fromcallable"
     rb"|curl_setopt|wp_create_user|wp_insert_user)\s*\(|->\s*(query|exec)\s*\(|filter_callback"
+    rb"|compress\.zlib://|file:(file:)?//"
     rb"|\)\s*\(\s*\$_|\$\w+\s*/\*|['\"][0-9a-f]{32}['\"]"
 )
 _QUICK_SOLO = re.compile(
-    rb"(?i)/etc/passwd|symlink\s*\(|iis://localhost|shell\.users|winnt://|pcntl_fork"
+    rb"(?i)/etc/passwd|symlink\s*\(\s*['\"]/['\"]|iis://localhost|shell\.users|winnt://"
     rb"|socket_bind|stream_socket_server|socket_listen|registerphpfunctions|\bsoname\b"
     rb"|into\s+dumpfile|set_role\s*\(\s*['\"]administrator|wp_set_auth_cookie|getcc(number|cid|cvv)"
     rb"|touch\s*\([^;]{0,200}(mktime|strtotime)|fopen\s*\([^;]{0,60}index\.(php|html?)"
-    rb"|compress\.zlib://|file:(file:)?//|opendir\s*\(\s*['\"]/tmp|ftp_login"
+    rb"|opendir\s*\(\s*['\"]/tmp|ftp_login"
     rb"|(fwrite|fputs|file_put_contents)\s*\([^;]{0,200}(pack|base64_decode)\s*\("
-    rb"|(ob_start|array_walk|array_map|u[ak]?sort|array_filter|register_shutdown_function)"
-    rb"\s*\(\s*['\"$]"
+    rb"|\$\w*\s*/\*[^\n]{0,40}?\*/\s*[({]"
+    rb"|(ob_start|array_walk|array_map|u[ak]?sort|array_filter|register_shutdown_function"
+    rb"|register_tick_function)\s*\([^;]{0,100}['\"](assert|system|passthru|shell_exec|exec"
+    rb"|popen|proc_open|eval)['\"]"
 )
+_QUICK_CB_VAR = re.compile(
+    rb"(?i)(ob_start|register_tick_function|register_shutdown_function)\s*\(\s*\$"
+)
+_QUICK_EXEC_LITERAL = re.compile(
+    rb"(?i)['\"](assert|system|passthru|shell_exec|exec|popen|proc_open)['\"]"
+)
+
+
+#: files that pass only on request input + an API (no stand-alone atom) are analysed up to
+#: this size: the request-driven tools are small pages, big files there are applications
+MAX_REQUEST_ROUTE_BYTES = 64 << 10
 
 
 def gate_passes(data: bytes, gates: frozenset[str] | None) -> bool:
     """The YARA-X gate verdict when the scan ran it, else the same test in Python."""
     if gates is not None:
-        return "phpcap_solo" in gates or {"phpcap_req", "phpcap_act"} <= gates
+        if "phpcap_solo" in gates:
+            return True
+        return {"phpcap_req", "phpcap_act"} <= gates and len(data) <= MAX_REQUEST_ROUTE_BYTES
     head = data[:MAX_CAPABILITY_BYTES]
     if _QUICK_SOLO.search(head):
+        return True
+    if _QUICK_CB_VAR.search(head) and _QUICK_EXEC_LITERAL.search(head):
         return True
     if b"mail" in head.lower() and re.search(rb"(DOCUMENT_ROOT|SCRIPT_FILENAME|PATH_TRANSLATED)",
                                              head):  # fmt: skip
         return True
     if re.search(rb"(?i)while\s*\(\s*(1|true)\s*\)", head) and re.search(
-        rb"(?i)(socket_connect|fsockopen|stream_socket_client)\s*\(", head
+        rb"(?i)(socket_connect|fsockopen|stream_socket_client|pcntl_fork)\s*\(", head
     ):
         return True
-    return _QUICK_REQ.search(head) is not None and _QUICK_ACT.search(head) is not None
+    if re.search(rb"(?i)symlink\s*\(", head) and re.search(
+        rb"(?i)(wp-config|configuration|config\.inc)\.php", head
+    ):
+        return True
+    return (
+        len(data) <= MAX_REQUEST_ROUTE_BYTES
+        and _QUICK_REQ.search(head) is not None
+        and _QUICK_ACT.search(head) is not None
+    )
 
 
 def detect(ctx: FileContext) -> list[Finding]:
