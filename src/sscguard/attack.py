@@ -123,6 +123,17 @@ RELATED_TECHNIQUES: dict[str, Technique] = {
         Technique("T1083", "File and Directory Discovery", "It lists and reads files and folders."),
         Technique("T1105", "Ingress Tool Transfer", "It brings further files onto the host."),
         Technique("T1213", "Data from Information Repositories", "It reads data out of databases."),
+        Technique("T1046", "Network Service Discovery", "It scans hosts and ports."),
+        Technique(
+            "T1552", "Unsecured Credentials", "It collects passwords stored in files or settings."
+        ),
+        Technique("T1136", "Create Account", "It creates an account to keep access."),
+        Technique("T1491", "Defacement", "It replaces the site's pages."),
+        Technique("T1499", "Endpoint Denial of Service", "It floods a host or exhausts it."),
+        Technique("T1566", "Phishing", "It sends mail in bulk or collects typed-in secrets."),
+        Technique(
+            "T1048", "Exfiltration Over Alternative Protocol", "It sends stolen data out by mail."
+        ),
         Technique("T1572", "Protocol Tunneling", "It carries another protocol inside HTTP."),
         Technique("T1573", "Encrypted Channel", "Its traffic is encrypted to hide commands."),
         Technique(

@@ -23,6 +23,13 @@ _SNIFF = attack.ref("T1040", "DS0022 File Creation", "M1047")
 _REGISTRY = attack.ref("T1012", "DS0022 File Creation", "M1047")
 _DISCOVER = attack.ref("T1083", "DS0022 File Creation", "M1047")
 _MASQ = attack.ref("T1036", "DS0022 File Creation", "M1047")
+_SCAN = attack.ref("T1046", "DS0022 File Creation", "M1047")
+_CREDS = attack.ref("T1552", "DS0022 File Creation", "M1047")
+_ACCOUNT = attack.ref("T1136", "DS0022 File Creation", "M1047")
+_DEFACE = attack.ref("T1491", "DS0022 File Creation", "M1047")
+_DOS = attack.ref("T1499", "DS0022 File Creation", "M1047")
+_PHISH = attack.ref("T1566", "DS0022 File Creation", "M1047")
+_EXFIL = attack.ref("T1048", "DS0022 File Creation", "M1047")
 
 _REMOVE = (
     "Take the file offline or isolate the host, preserve it with the web server's access "
@@ -257,6 +264,83 @@ CODE_CHECKS: dict[str, CheckInfo] = {
             _H, _CM,
             "The script hands a shell's standard handles to a socket or runs commands it reads "
             "from one: a reverse shell or bot.",
+        ),
+        _info(
+            "SSC-003-450", "Callback API runs an exec-type or request-chosen function (PHP)",
+            (_SHELL, _OBF), _H, _CM,
+            "A callback API is handed an execution function or one the request or the code "
+            "builds at run time, a way to call eval or system without naming it.",
+        ),
+        _info(
+            "SSC-003-451", "Mass mailer (PHP)", (_SHELL, _PHISH), _M, _CM,
+            "The page sends mail in a loop to recipients and with content the request "
+            "supplies: a spam or phishing relay on the server.",
+        ),
+        _info(
+            "SSC-003-452", "Mails typed-in secrets or the server's own path (PHP)",
+            (_SHELL, _EXFIL), _M, _CM,
+            "The page mails passwords or card fields, or its own location on the server, to a "
+            "fixed address: a phishing kit or a shell reporting home.",
+        ),
+        _info(
+            "SSC-003-453", "SQL console (PHP)", (_SHELL, _COLLECT), _M, _CM,
+            "The page runs SQL statements the request supplies whole, or loads a native library "
+            "into the database: a remote database console.",
+        ),
+        _info(
+            "SSC-003-454", "Port scanner or flooder (PHP)", (_SHELL, _SCAN, _DOS), _M, _CM,
+            "The page connects to request-chosen hosts or ports in a loop, or floods a host: a "
+            "scanner or denial-of-service tool running from the server.",
+        ),
+        _info(
+            "SSC-003-455", "Proxy or tunnel (PHP)", (_SHELL, _PROXY, _TUNNEL), _M, _CM,
+            "The page relays traffic between sockets or forwards request data to a "
+            "request-chosen host: a way into the internal network.",
+        ),
+        _info(
+            "SSC-003-456", "Writes request content to a request-named file (PHP)",
+            (_SHELL, _TRANSFER), _M, _CM,
+            "The page stores request content or uploads under a name the request chooses, "
+            "which lets a visitor drop new scripts.",
+        ),
+        _info(
+            "SSC-003-457", "Drops or rewrites PHP code (PHP)", (_SHELL, _TRANSFER), _H, _CM,
+            "The page writes PHP that runs request input, appends to its own source, or "
+            "back-dates files it wrote, the way droppers hide new shells.",
+        ),
+        _info(
+            "SSC-003-458", "Overwrites index pages (PHP)", (_SHELL, _DEFACE), _M, _CM,
+            "The page overwrites index files with fixed content or downloads a page into the "
+            "document root: a defacement tool.",
+        ),
+        _info(
+            "SSC-003-459", "Host reconnaissance and credential theft (PHP)", (_SHELL, _CREDS),
+            _M, _CM,
+            "The page reads account lists, other sites' configuration files or session files, "
+            "or guesses FTP logins: a tool for taking over the rest of the server.",
+        ),
+        _info(
+            "SSC-003-460", "Reads request-chosen files through stream wrappers (PHP)",
+            (_SHELL, _DISCOVER), _M, _CM,
+            "The page reads paths the request chooses through compress.zlib:// or file://, a "
+            "known way around open_basedir and safe_mode.",
+        ),
+        _info(
+            "SSC-003-461", "Looks for writable places or browses any directory (PHP)",
+            (_SHELL, _DISCOVER), _M, _CM,
+            "The page walks request-chosen directories for writable places, shows any file, "
+            "or makes paths world-writable: a foothold-spreading tool.",
+        ),
+        _info(
+            "SSC-003-462", "WordPress administrator backdoor (PHP)", (_SHELL, _ACCOUNT), _H, _CM,
+            "The page creates an administrator from request parameters or logs in as one, "
+            "which keeps access even after passwords change.",
+        ),
+        _info(
+            "SSC-003-463", "Hard-coded hash unlocks writes, mail or queries (PHP)", (_SHELL,),
+            _M, _CM,
+            "A request value compared with a hash in the file gates writes, mail or queries, "
+            "the password check of a private backdoor.",
         ),
     )
 }  # fmt: skip

@@ -1,0 +1,1770 @@
+"""PHP capability model: what a page can DO, for shells that carry no exec sink.
+
+Many files dropped next to a web shell never call ``system`` or ``eval``: mass mailers,
+SQL consoles, port scanners and socket relays, uploaders that write request-named files,
+credential and configuration harvesters, WordPress account backdoors, and "callback" shells
+that reach code execution through an API the dataflow analyser does not treat as a sink.
+Each of those capabilities is a COMBINATION of facts a legitimate application page does not
+have together: a mail() call is normal, a mail() whose recipient list, subject and body all
+come from the request inside a loop is a spam cannon; a SQL call is normal, a SQL call whose
+whole statement is request text is a console.
+
+The facts are extracted with the tree-sitter PHP parser and the taint engine of ``php.py``
+(reused read-only through a subclass that adds two sources: register_globals form fields and,
+for the "where am I" beacon, the server's own path variables). Nothing here keys on banners,
+titles, author names or passwords: every rule is a behaviour. Work is bounded by the same
+``Budget`` as the dataflow analysis; the detector in ``detectors.py`` only calls this for
+files the ``phpcap`` YARA-X gate lets through.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from sscguard.detect.webshell.flow import MAX_PARSE_BYTES, Budget, Step
+from sscguard.detect.webshell.php import CALLBACKS, CODE_SINKS, COMMAND_SINKS, PhpAnalyser
+from sscguard.model import Confidence, Evidence, Finding, Location, Severity
+from sscguard.textutil import sanitize
+
+if TYPE_CHECKING:
+    from sscguard.detect.webshell.detectors import FileContext
+
+Node = Any  # tree_sitter.Node
+
+MAX_CAPABILITY_BYTES = 256 << 10  # larger files are not analysed for capabilities
+_MAX_HITS = 200  # call sites examined per searched name
+_EXEC_NAMES = CODE_SINKS | COMMAND_SINKS
+
+# -- the rule IDs and what each one means -------------------------------------------------
+
+CALLBACK_EXEC = "SSC-003-450"
+MASS_MAILER = "SSC-003-451"
+MAIL_EXFIL = "SSC-003-452"
+SQL_CONSOLE = "SSC-003-453"
+NET_SCANNER = "SSC-003-454"
+NET_RELAY = "SSC-003-455"
+FILE_DROP = "SSC-003-456"
+CODE_WRITE = "SSC-003-457"
+DEFACE = "SSC-003-458"
+HOST_RECON = "SSC-003-459"
+WRAPPER_READ = "SSC-003-460"
+FS_BROWSER = "SSC-003-461"
+CMS_ACCOUNT = "SSC-003-462"
+SECRET_GATE = "SSC-003-463"  # noqa: S105 (a rule ID)
+
+ALL_IDS = (
+    CALLBACK_EXEC, MASS_MAILER, MAIL_EXFIL, SQL_CONSOLE, NET_SCANNER, NET_RELAY, FILE_DROP,
+    CODE_WRITE, DEFACE, HOST_RECON, WRAPPER_READ, FS_BROWSER, CMS_ACCOUNT, SECRET_GATE,
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Capability:
+    """One capability seen in a file, with the facts that make it up."""
+
+    rule_id: str
+    line: int
+    detail: str
+    #: "high", "medium" or "low": how specific the combination is (low = dual-use)
+    strength: str
+    steps: tuple[Step, ...] = ()
+    guarded: bool = False  # an authorisation check encloses the capability
+
+
+@dataclass(slots=True)
+class Report:
+    capabilities: list[Capability] = field(default_factory=list)
+    bounded: str = ""
+
+
+# -- parsing ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    import tree_sitter
+    import tree_sitter_php
+
+    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_php.language_php()))
+
+
+_SCRIPT_OPEN = re.compile(rb"(?i)<script\s+language\s*=\s*[\"']?php[\"']?\s*>")
+_SCRIPT_CLOSE = re.compile(rb"(?i)</script\s*>")
+_FORM_FIELD = re.compile(
+    rb"(?i)<(?:input|textarea|select)\b[^>]{0,300}?\bname\s*=\s*\\?[\"']?([a-z_][a-z0-9_]{0,40})"
+)
+_AUTH_RE = re.compile(
+    r"(?i)(current_user_can|user_can|is_admin|is_super_admin|has_?permission|check_?permission"
+    r"|is_?logged_?in|is_?authori[sz]ed|verify_?nonce|check_admin_referer|csrf|checkAccess"
+    r"|isAdmin|->can\(|\$_SESSION)"
+)
+_FUNC_TYPES = {"function_definition", "method_declaration", "anonymous_function", "arrow_function"}
+_LOOP_TYPES = {"for_statement", "foreach_statement", "while_statement", "do_statement"}
+_CALL_TYPES = (
+    "function_call_expression",
+    "member_call_expression",
+    "scoped_call_expression",
+    "nullsafe_member_call_expression",
+)
+_WRAPPERS = {
+    "stripslashes", "trim", "rtrim", "ltrim", "urldecode", "rawurldecode", "base64_decode",
+    "stripcslashes", "str_replace", "html_entity_decode", "hex2bin", "strval", "utf8_decode",
+    "iconv", "mb_convert_encoding", "strtolower", "substr", "chop",
+}  # fmt: skip
+_REQUEST_GLOBALS = {
+    "_GET", "_POST", "_REQUEST", "_COOKIE", "_FILES", "HTTP_POST_VARS", "HTTP_GET_VARS",
+    "HTTP_POST_FILES", "HTTP_RAW_POST_DATA",
+}  # fmt: skip
+_LOCATION_KEYS = {"DOCUMENT_ROOT", "SCRIPT_FILENAME", "PATH_TRANSLATED"}
+
+
+_CODE_WITHOUT_TAG = re.compile(rb"(?m)^\s*\$\w+\s*=[^;\n]{1,400};")
+#: a block comment glued between identifiers or a ``$`` and its name: comment-split code
+_SPLIT_COMMENT = re.compile(rb"\$\w*\s*/\*[^\n]{0,40}?\*/\s*[({\[]")
+
+
+def _prepare(data: bytes) -> bytes:
+    """Normalise what the parser would read differently from PHP, keeping line numbers:
+    ``<script language="php">`` blocks become ``<?php`` blocks, and a fragment of PHP
+    statements without an opening tag (pasted into a template) gets one."""
+    if _SCRIPT_OPEN.search(data) is not None:
+        data = _SCRIPT_CLOSE.sub(b"?>", _SCRIPT_OPEN.sub(b"<?php ", data))
+    if b"<?" not in data and _CODE_WITHOUT_TAG.search(data[:4096]):
+        data = b"<?php " + data
+    return data
+
+
+def _blank_comments(data: bytes, root: Node) -> bytes:
+    """Block comments replaced by spaces (newlines kept), so ``$/*x*/{"_PO"."ST"}`` reads as
+    ``${"_PO"."ST"}`` to the analysis; offsets and line numbers do not move."""
+    out = bytearray(data)
+    stack = [root]
+    visited = 0
+    while stack and visited < 200_000:
+        node = stack.pop()
+        visited += 1
+        if node.type == "comment" and node.text.startswith(b"/*"):
+            for i in range(node.start_byte, min(node.end_byte, len(out))):
+                if out[i] not in (10, 13):
+                    out[i] = 32
+        else:
+            stack.extend(node.children)
+    return bytes(out)
+
+
+def _line(node: Node) -> int:
+    return int(node.start_point[0]) + 1
+
+
+def _text(node: Node | None, limit: int = 4000) -> str:
+    if node is None:
+        return ""
+    return str(node.text[:limit].decode("utf-8", "replace"))
+
+
+def _short(node: Node, limit: int = 70) -> str:
+    text = " ".join(_text(node, 400).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _at(node: Node) -> Step:
+    return Step(_short(node), _line(node))
+
+
+def _args(node: Node) -> list[Node]:
+    arguments = node.child_by_field_name("arguments")
+    if arguments is None:
+        return []
+    out = []
+    for arg in arguments.named_children:
+        if arg.type == "argument" and arg.named_child_count:
+            out.append(arg.named_children[-1])
+        elif arg.type not in ("comment", "variadic_placeholder"):
+            out.append(arg)
+    return out
+
+
+def _call_name(node: Node) -> str:
+    """Lower-case name of a call node: the function, or the method after ``->``/``::``."""
+    if node.type == "function_call_expression":
+        fn = node.child_by_field_name("function")
+        if fn is not None and fn.type in ("name", "qualified_name"):
+            return _text(fn, 200).lstrip("\\").split("\\")[-1].lower()
+        return ""
+    name = node.child_by_field_name("name")
+    return _text(name, 200).lower() if name is not None else ""
+
+
+class _Analyser(PhpAnalyser):
+    """``php.PhpAnalyser`` with two more sources, switched per instance.
+
+    * register_globals: a variable that is never assigned in the file but is the name of a
+      form field the page itself renders is request input (old shells rely on it);
+    * location: ``$_SERVER['DOCUMENT_ROOT']`` and friends, for the "where am I" beacon.
+    """
+
+    def __init__(
+        self, data: bytes, budget: Budget, root: Node, fields: frozenset[str], location: bool
+    ) -> None:
+        super().__init__(data, budget)
+        self.root = root
+        self.fields = fields
+        self.location = location
+
+    def variable_taint(self, key: tuple[int, str]) -> tuple[Step, ...] | None:
+        chain = super().variable_taint(key)
+        if chain is None and key[1] in self.fields and not self._assigns(key[1]):
+            chain = (Step(f"${key[1]} (register_globals form field)", 1),)
+            self.state.tainted[key] = chain
+        return chain
+
+    def taint(self, node: Node | None, scope: int, depth: int = 0) -> tuple[Step, ...] | None:
+        if node is not None and node.type == "variable_name":
+            name = _text(node, 80).lstrip("$")
+            if self.location and (name in _REQUEST_GLOBALS or name == "_SERVER"):
+                return None  # only the server's own paths count in this mode
+            if name in _REQUEST_GLOBALS and name not in ("_GET", "_POST", "_REQUEST"):
+                return (Step(f"${name}", _line(node)),)
+        if (
+            self.location
+            and node is not None
+            and node.type == "subscript_expression"
+            and node.named_child_count > 1
+            and _text(node.named_children[0], 20) == "$_SERVER"
+        ):
+            key = self.value(node.named_children[1], scope)
+            if key is not None and key.decode("latin-1") in _LOCATION_KEYS:
+                return (_at(node),)
+        return super().taint(node, scope, depth)
+
+
+class _File:
+    """One parsed file and the fact queries the capability rules share."""
+
+    def __init__(self, data: bytes, budget: Budget) -> None:
+        self.data = _prepare(data[:MAX_PARSE_BYTES])
+        self.lower = self.data.lower()
+        self.budget = budget
+        self.root = _parser().parse(self.data).root_node
+        if _SPLIT_COMMENT.search(self.data):
+            self.data = _blank_comments(self.data, self.root)
+            self.root = _parser().parse(self.data).root_node
+        fields = frozenset(m.group(1).decode("latin-1") for m in _FORM_FIELD.finditer(self.data))
+        self.req = _Analyser(self.data, budget, self.root, fields, location=False)
+        self._loc: _Analyser | None = None
+        self._fields = fields
+
+    @property
+    def loc(self) -> _Analyser:
+        if self._loc is None:
+            self._loc = _Analyser(self.data, self.budget, self.root, frozenset(), location=True)
+        return self._loc
+
+    # -- locating -------------------------------------------------------------------------
+
+    def calls(self, *names: str, methods: bool = False) -> Iterator[tuple[Node, int, str]]:
+        """Call nodes of the named functions (or methods), with scope and lower-case name."""
+        wanted = {n.lower() for n in names}
+        pattern = re.compile(
+            rb"(?i)(?<![\w$])("
+            + b"|".join(re.escape(n.encode()) for n in wanted)
+            + rb")\s*(?:/\*.{0,40}?\*/\s*)?\("
+        )
+        seen: set[int] = set()
+        for count, match in enumerate(pattern.finditer(self.data)):
+            if count >= _MAX_HITS or not self.budget.spend_nodes(4):
+                return
+            before = self.data[max(0, match.start() - 8) : match.start()].rstrip()
+            if before.endswith((b"->", b"::")) != methods:
+                continue
+            node = self.root.descendant_for_byte_range(match.start(), match.start() + 1)
+            hops = 0
+            while node is not None and hops < 4 and node.type not in _CALL_TYPES:
+                node = node.parent
+                hops += 1
+            if node is None or node.type not in _CALL_TYPES or node.id in seen:
+                continue
+            name = _call_name(node)
+            if name not in wanted:
+                continue
+            seen.add(node.id)
+            yield node, self.req.scope_of(node), name
+
+    # -- facts ----------------------------------------------------------------------------
+
+    def tainted(self, node: Node | None, scope: int) -> tuple[Step, ...] | None:
+        if node is None:
+            return None
+        return self.req.taint(node, scope)
+
+    def const(self, node: Node | None, scope: int) -> bytes | None:
+        if node is None:
+            return None
+        return self.req.value(node, scope)
+
+    def direct(self, node: Node | None, scope: int, hops: int = 4) -> bool:
+        """The expression IS request input (through copies and decoders), not built from it.
+
+        ``$q = stripslashes($_POST['q']); query($q)`` is direct; ``"SELECT * FROM t WHERE
+        id=" . $_GET['id']`` is not (that is an injection bug, not a console).
+        """
+        if node is None or hops < 0 or not self.budget.spend_nodes():
+            return False
+        kind = node.type
+        if kind in ("parenthesized_expression", "argument", "error_suppression_expression"):
+            return bool(node.named_child_count) and self.direct(
+                node.named_children[-1], scope, hops
+            )
+        if kind == "subscript_expression" and node.named_child_count:
+            base = node.named_children[0]
+            if base.type == "variable_name" and _text(base, 30).lstrip("$") in _REQUEST_GLOBALS:
+                return True
+            return self.direct(base, scope, hops - 1)
+        if kind == "variable_name":
+            name = _text(node, 80).lstrip("$")
+            if name in self.req.fields and not self.req._assigns(name):
+                return True
+            assigns = [a for a in self.req._assigns(name) if a.value is not None]
+            same = [a for a in assigns if a.scope == scope] or [a for a in assigns if a.scope == 0]
+            return any(self.direct(a.value, scope, hops - 1) for a in same[:6])
+        if kind == "conditional_expression":
+            return any(self.direct(c, scope, hops) for c in node.named_children[1:])
+        if kind == "encapsed_string":
+            parts = [c for c in node.named_children if c.type != "string_content" or c.text.strip()]
+            return len(parts) == 1 and self.direct(parts[0], scope, hops)
+        if kind == "function_call_expression" and _call_name(node) in _WRAPPERS:
+            args = _args(node)
+            index = 2 if _call_name(node) == "str_replace" else 0
+            return len(args) > index and self.direct(args[index], scope, hops)
+        return False
+
+    def head_direct(self, node: Node | None, scope: int, hops: int = 3) -> bool:
+        """The request picks where the path starts (``$_GET['dir'] . '/'``), directly or
+        through the parameter of the function it is passed to."""
+        if node is None or hops < 0:
+            return False
+        if self.direct(node, scope):
+            return True
+        if node.type == "binary_expression":
+            op = node.child_by_field_name("operator")
+            left = node.child_by_field_name("left")
+            return op is not None and op.type == "." and self.head_direct(left, scope, hops)
+        if node.type == "encapsed_string":
+            parts = [c for c in node.named_children if c.type != "string_content" or c.text.strip()]
+            return (
+                bool(parts)
+                and parts[0].type != "string_content"
+                and self.head_direct(parts[0], scope, hops)
+            )
+        if node.type == "variable_name":
+            name = _text(node, 80).lstrip("$")
+            assigns = [a for a in self.req._assigns(name) if a.value is not None]
+            same = [a for a in assigns if a.scope == scope] or [a for a in assigns if a.scope == 0]
+            if any(self.head_direct(a.value, a.scope, hops - 1) for a in same[:6]):
+                return True
+            return self._param_direct(node, name, hops)
+        return False
+
+    def _param_direct(self, node: Node, name: str, hops: int) -> bool:
+        fn = node.parent
+        depth = 0
+        while fn is not None and fn.type != "function_definition" and depth < 200:
+            fn = fn.parent
+            depth += 1
+        if fn is None or fn.type != "function_definition":
+            return False
+        params = fn.child_by_field_name("parameters")
+        names = [
+            _text(v, 80).lstrip("$")
+            for p in (params.named_children if params is not None else [])
+            for v in p.named_children
+            if v.type == "variable_name"
+        ]
+        if name not in names:
+            return False
+        index = names.index(name)
+        fname = _text(fn.child_by_field_name("name"), 80).lower()
+        for call, scope, _ in self.calls(fname):
+            args = _args(call)
+            outside = call.start_byte not in range(fn.start_byte, fn.end_byte)
+            if index < len(args) and outside and self.head_direct(args[index], scope, hops - 1):
+                return True
+        return False
+
+    def tail_direct(self, node: Node | None, scope: int, hops: int = 3) -> bool:
+        """The expression is request input, or ends with it (``$dir . '/' . $_POST['name']``):
+        the request picks the file name and nothing fixed (an extension) follows it."""
+        if node is None or hops < 0:
+            return False
+        if self.direct(node, scope):
+            return True
+        if node.type in ("parenthesized_expression", "error_suppression_expression"):
+            return bool(node.named_child_count) and self.tail_direct(
+                node.named_children[-1], scope, hops
+            )
+        if node.type == "binary_expression":
+            op = node.child_by_field_name("operator")
+            right = node.child_by_field_name("right")
+            return op is not None and op.type == "." and self.tail_direct(right, scope, hops)
+        if node.type == "encapsed_string":
+            parts = [c for c in node.named_children if c.type != "string_content" or c.text.strip()]
+            return (
+                bool(parts)
+                and parts[-1].type != "string_content"
+                and self.tail_direct(parts[-1], scope, hops)
+            )
+        if node.type == "variable_name":
+            name = _text(node, 80).lstrip("$")
+            assigns = [a for a in self.req._assigns(name) if a.value is not None]
+            same = [a for a in assigns if a.scope == scope] or [a for a in assigns if a.scope == 0]
+            return any(self.tail_direct(a.value, scope, hops - 1) for a in same[:6])
+        return False
+
+    def reaching_text(self, node: Node | None, scope: int, hops: int = 3) -> str:
+        """Source text of an expression and of the assignments of the variables it uses."""
+        if node is None:
+            return ""
+        parts = [_text(node, 2000)]
+        if hops <= 0:
+            return parts[0]
+        names = set(re.findall(r"\$(\w+)", parts[0]))
+        for name in list(names)[:12]:
+            for assign in self.req._assigns(name)[:12]:
+                if assign.value is not None:
+                    parts.append(self.reaching_text(assign.value, assign.scope, hops - 1))
+        return "\n".join(parts)[:20000]
+
+    def in_loop(self, node: Node) -> bool:
+        parent = node.parent
+        hops = 0
+        while parent is not None and hops < 80 and parent.type not in _FUNC_TYPES:
+            if parent.type in _LOOP_TYPES:
+                return True
+            parent = parent.parent
+            hops += 1
+        if parent is not None and parent.type == "function_definition":
+            # a helper called from a loop: look at its call sites
+            name_node = parent.child_by_field_name("name")
+            fname = _text(name_node, 80).lower()
+            if fname:
+                return any(self.in_loop(call) for call, _, _ in self.calls(fname))
+        return False
+
+    def guarded(self, node: Node) -> bool:
+        parent = node.parent
+        hops = 0
+        while parent is not None and hops < 80:
+            if parent.type == "if_statement":
+                cond = parent.child_by_field_name("condition")
+                if cond is not None and _AUTH_RE.search(_text(cond, 400)):
+                    return True
+            parent = parent.parent
+            hops += 1
+        return False
+
+    def string_nodes(self, pattern: re.Pattern[bytes]) -> Iterator[Node]:
+        """String-literal nodes whose text matches ``pattern`` (not comments, not HTML)."""
+        for count, match in enumerate(pattern.finditer(self.data)):
+            if count >= _MAX_HITS or not self.budget.spend_nodes(4):
+                return
+            node = self.root.descendant_for_byte_range(match.start(), match.end())
+            hops = 0
+            while node is not None and hops < 3 and node.type not in (
+                "string", "encapsed_string", "heredoc", "nowdoc"
+            ):  # fmt: skip
+                node = node.parent
+                hops += 1
+            if node is not None and node.type in ("string", "encapsed_string", "heredoc", "nowdoc"):
+                yield node
+
+
+# -- the capability rules ------------------------------------------------------------------
+
+
+def _fold_name(f: _File, node: Node | None, scope: int) -> str:
+    value = f.const(node, scope)
+    if value is None or len(value) > 64:
+        return ""
+    return value.decode("latin-1").strip().lstrip("\\").lower()
+
+
+_STRING_BUILDERS = {
+    "implode", "join", "str_replace", "substr", "substr_replace", "strrev", "str_rot13",
+    "base64_decode", "chr", "sprintf", "strtolower", "strtoupper", "ucfirst", "lcfirst",
+    "array_pop", "array_shift", "str_repeat", "hex2bin", "pack", "gzinflate", "urldecode",
+}  # fmt: skip
+
+
+def _string_built(f: _File, node: Node | None, scope: int, hops: int = 3) -> bool:
+    """A callable assembled from string pieces at run time (the obfuscation signature)."""
+    if node is None or hops < 0:
+        return False
+    if node.type == "binary_expression":
+        return True
+    if node.type == "function_call_expression":
+        return _call_name(node) in _STRING_BUILDERS
+    if node.type == "variable_name":
+        name = _text(node, 80).lstrip("$")
+        assigns = f.req._assigns(name)
+        return any(
+            a.append or _string_built(f, a.value, a.scope, hops - 1)
+            for a in assigns[:8]
+            if a.value is not None
+        )
+    return False
+
+
+def _fixed_prefix(f: _File, node: Node | None, scope: int, hops: int = 3) -> bool:
+    """A name that starts with a literal (``'step' . $n``): a dispatcher over a family of the
+    application's own functions, not an arbitrary function chosen by the request."""
+    if node is None or hops < 0:
+        return False
+    if node.type in ("string", "encapsed_string"):
+        first = node.named_children[0] if node.named_child_count else None
+        return first is not None and first.type == "string_content" and bool(first.text.strip())
+    if node.type == "binary_expression":
+        return _fixed_prefix(f, node.child_by_field_name("left"), scope, hops)
+    if node.type == "variable_name":
+        assigns = [a for a in f.req._assigns(_text(node, 80).lstrip("$")) if a.value is not None]
+        return bool(assigns) and all(_fixed_prefix(f, a.value, scope, hops - 1) for a in assigns)
+    return False
+
+
+#: callback-taking methods (name -> position of the callable)
+_CALLBACK_METHODS = {
+    "uasort": 0, "uksort": 0, "createfunction": 1, "sqlitecreatefunction": 1,
+    "createaggregate": 1, "fromcallable": 0,
+}  # fmt: skip
+_PHP_FUNCTION_IN_XSL = re.compile(
+    rb"(?i)function(?:string)?\s*\(\s*\\?['\"]\s*(assert|system|eval|exec|passthru|shell_exec"
+    rb"|popen|proc_open|create_function)\b"
+)
+
+
+def _callbacks(f: _File) -> list[Capability]:
+    out: list[Capability] = []
+    names = [n for n in CALLBACKS if n not in ("spl_autoload_register", "iterator_to_array")]
+    sites = [(n, s, name, CALLBACKS[name]) for n, s, name in f.calls(*names)]
+    sites += [
+        (n, s, name, _CALLBACK_METHODS[name])
+        for n, s, name in f.calls(*_CALLBACK_METHODS, methods=True)
+    ]
+    for node, scope, name, index in sites:
+        args = _args(node)
+        if not args or not -len(args) <= index < len(args):
+            continue
+        cb = args[index]
+        others = [a for a in args if a is not cb]
+        if name == "fromcallable":  # Closure::fromCallable(x)->__invoke($_GET[..])
+            parent = node.parent
+            while parent is not None and parent.type in (*_CALL_TYPES, "member_access_expression"):
+                others += _args(parent)
+                parent = parent.parent
+        chain = f.tainted(cb, scope)
+        if chain and (
+            f.direct(cb, scope) or (_string_built(f, cb, scope) and not _fixed_prefix(f, cb, scope))
+        ):
+            out.append(
+                Capability(
+                    CALLBACK_EXEC,
+                    _line(node),
+                    f"{name}() calls a callback chosen by the request",
+                    "high",
+                    (*chain, _at(node)),
+                )
+            )
+            continue
+        target = _fold_name(f, cb, scope)
+        if target in _EXEC_NAMES:
+            out.append(
+                Capability(
+                    CALLBACK_EXEC,
+                    _line(node),
+                    f"{name}() uses {target}() as its callback",
+                    "high",
+                    (_at(node),),
+                )
+            )
+            continue
+        fed = next((c for a in others if (c := f.tainted(a, scope))), None)
+        if fed and _string_built(f, cb, scope) and not _fixed_prefix(f, cb, scope):
+            out.append(
+                Capability(
+                    CALLBACK_EXEC,
+                    _line(node),
+                    f"{name}() calls a function name assembled at run time with request input",
+                    "high",
+                    (*fed, _at(node)),
+                )
+            )
+    for node, scope, _name in f.calls("filter_var", "filter_input", "filter_var_array"):
+        text = _text(node, 600)
+        if "FILTER_CALLBACK" not in text:
+            continue
+        for pair in _descendants(node, _PAIRS, 40):
+            if pair.named_child_count < 2 or b"options" not in pair.named_children[0].text:
+                continue
+            target = _fold_name(f, pair.named_children[1], scope)
+            chain = f.tainted(pair.named_children[1], scope)
+            if target in _EXEC_NAMES or chain:
+                out.append(
+                    Capability(
+                        CALLBACK_EXEC,
+                        _line(node),
+                        "filter_var() with FILTER_CALLBACK runs "
+                        f"{target or 'a request-chosen function'}()",
+                        "high",
+                        (_at(node),),
+                    )
+                )
+    for node, scope, _name in f.calls("yaml_parse", "yaml_parse_file", "yaml_parse_url"):
+        args = _args(node)
+        if len(args) < 4:
+            continue
+        for pair in _descendants(args[3], _PAIRS, 20):
+            key, value = [*pair.named_children, None, None][:2]
+            target = _fold_name(f, value, scope)
+            if target in _EXEC_NAMES | {"preg_replace"} and f.tainted(key, scope):
+                out.append(
+                    Capability(
+                        CALLBACK_EXEC,
+                        _line(node),
+                        f"yaml_parse() maps a request-chosen tag to {target}()",
+                        "high",
+                        (_at(node),),
+                    )
+                )
+    for node, _scope, _name in f.calls("registerphpfunctions", methods=True):
+        if _args(node):
+            continue  # an allow-list of functions
+        hit = _PHP_FUNCTION_IN_XSL.search(f.data)
+        if hit is not None:
+            out.append(
+                Capability(
+                    CALLBACK_EXEC,
+                    _line(node),
+                    "XSLT/XPath may call any PHP function and the stylesheet calls "
+                    f"{hit.group(1).decode().lower()}()",
+                    "high",
+                    (_at(node),),
+                )
+            )
+    for node, scope, name in f.calls("preg_replace", "preg_filter"):
+        args = _args(node)
+        if len(args) < 2:
+            continue
+        pattern = f.const(args[0], scope)
+        if pattern is None or not _eval_modifier(pattern):
+            continue
+        replacement = f.const(args[1], scope) or b""
+        chain = next((c for a in args[:3] if (c := f.tainted(a, scope))), None)
+        if chain or re.search(rb"(?i)\b(eval|assert|system)\s*\(", replacement):
+            out.append(
+                Capability(
+                    CALLBACK_EXEC,
+                    _line(node),
+                    f"{name}() with the /e modifier evaluates its replacement",
+                    "high",
+                    (*(chain or ()), _at(node)),
+                )
+            )
+    out.extend(_variable_calls(f))
+    return out
+
+
+def _eval_modifier(pattern: bytes) -> bool:
+    pattern = pattern.strip()
+    if len(pattern) < 3 or pattern[:1].isalnum() or pattern[:1] in b"\\ ":
+        return False
+    delim = {b"(": b")", b"{": b"}", b"[": b"]", b"<": b">"}.get(pattern[:1], pattern[:1])
+    end = pattern.rfind(delim)
+    return end > 0 and b"e" in pattern[end + 1 :] and pattern[end + 1 :].isalpha()
+
+
+def _variable_calls(f: _File) -> Iterator[Capability]:
+    """``$f(...)``/``(expr)(...)`` whose callee folds to an exec function or is built from
+    string pieces, called with request input (comment-split code the gate regex misses)."""
+    seen = 0
+    for match in re.finditer(rb"\)\s*\(|\$\w+\s*(?:/\*.*?\*/\s*)*\(", f.data):
+        seen += 1
+        if seen > _MAX_HITS or not f.budget.spend_nodes(4):
+            return
+        node = f.root.descendant_for_byte_range(match.end() - 1, match.end())
+        while node is not None and node.type not in ("function_call_expression", "program"):
+            node = node.parent
+        if node is None or node.type != "function_call_expression":
+            continue
+        fn = node.child_by_field_name("function")
+        if fn is None or fn.type in ("name", "qualified_name"):
+            continue
+        scope = f.req.scope_of(node)
+        chain = next((c for a in _args(node) if (c := f.tainted(a, scope))), None)
+        if not chain:
+            continue
+        target = _fold_name(f, fn, scope)
+        if target in _EXEC_NAMES or (
+            fn.type == "function_call_expression" and _call_name(fn) in _STRING_BUILDERS | {
+                "file_get_contents", "current", "end", "reset", "array_pop"}
+        ) or _string_built(f, fn, scope):  # fmt: skip
+            yield Capability(
+                CALLBACK_EXEC,
+                _line(node),
+                f"a function whose name is computed ({target or _short(fn, 30)}) "
+                "is called with request input",
+                "high",
+                (*chain, _at(node)),
+            )
+
+
+_PAIRS = frozenset({"pair", "array_element_initializer"})
+
+
+def _descendants(node: Node, kinds: frozenset[str], limit: int) -> Iterator[Node]:
+    stack = [node]
+    seen = 0
+    while stack and seen < limit * 20:
+        cur = stack.pop()
+        seen += 1
+        if cur.type in kinds:
+            yield cur
+        stack.extend(reversed(cur.named_children))
+
+
+# -- mail --------------------------------------------------------------------------------
+
+_SECRET_FIELD = re.compile(
+    r"(?i)\$_(?:POST|GET|REQUEST)\s*\[\s*['\"][^'\"]*(pass|pwd|pin\b|cvv|cvc|ccv|card|ssn|"
+    r"expir|otp|secur)|getCc(Number|Cid|Cvv)|cc_?(number|cid|cvv)"
+)
+
+
+def _mail(f: _File) -> list[Capability]:
+    out: list[Capability] = []
+    for node, scope, name in f.calls("mail", "mb_send_mail"):
+        args = _args(node)
+        if len(args) < 3:
+            continue
+        to = f.tainted(args[0], scope)
+        rest = [f.tainted(a, scope) for a in args[1:4]]
+        steps = (_at(node),)
+        if to and any(rest) and f.in_loop(node):
+            out.append(
+                Capability(
+                    MASS_MAILER,
+                    _line(node),
+                    f"{name}() in a loop sends request-supplied content to a "
+                    "request-supplied recipient list",
+                    "medium",
+                    (*to, *steps),
+                    f.guarded(node),
+                )
+            )
+            continue
+        if to and len(rest) == 3 and all(rest):
+            out.append(
+                Capability(
+                    MASS_MAILER,
+                    _line(node),
+                    f"{name}() with recipient, subject, body and sender headers all "
+                    "from the request (an open relay for spoofed mail)",
+                    "medium",
+                    (*to, *steps),
+                    f.guarded(node),
+                )
+            )
+            continue
+        if to:
+            continue
+        recipient = f.const(args[0], scope)
+        if recipient is None or b"@" not in recipient:
+            continue
+        body = "\n".join(f.reaching_text(a, scope) for a in args[1:3])
+        secret = _SECRET_FIELD.search(body)
+        if secret:
+            out.append(
+                Capability(
+                    MAIL_EXFIL,
+                    _line(node),
+                    "typed-in secrets (" + secret.group(0)[-24:] + ") are mailed to "
+                    "the fixed address " + recipient.decode("latin-1")[:60],
+                    "medium",
+                    steps,
+                )
+            )
+            continue
+        where = next((c for a in args[1:4] if (c := f.loc.taint(a, scope))), None)
+        if where:
+            out.append(
+                Capability(
+                    MAIL_EXFIL,
+                    _line(node),
+                    "the page mails its own location on the server to the fixed "
+                    "address " + recipient.decode("latin-1")[:60],
+                    "medium",
+                    (*where, *steps),
+                )
+            )
+    return out
+
+
+# -- SQL ---------------------------------------------------------------------------------
+
+_SQL_FUNCS = {
+    "mysql_query": 0, "mysql_unbuffered_query": 0, "mysqli_query": 1, "mysqli_multi_query": 1,
+    "mysqli_real_query": 1, "mysql_db_query": 1, "pg_query": -1, "pg_send_query": -1,
+    "mssql_query": 0, "sqlsrv_query": 1, "sqlite_query": -1, "sqlite_exec": -1,
+    "oci_parse": 1, "odbc_exec": 1, "ibase_query": -1,
+}  # fmt: skip
+_SQL_METHODS = {"query": 0, "exec": 0, "multi_query": 0, "real_query": 0, "unbuffered_query": 0}
+_UDF = re.compile(rb"(?is)create\s+function\b.{0,200}?\bsoname\b|into\s+dumpfile\b")
+
+
+def _sql(f: _File) -> list[Capability]:
+    out: list[Capability] = []
+    sites = [(n, s, name, _SQL_FUNCS[name]) for n, s, name in f.calls(*_SQL_FUNCS)]
+    sites += [
+        (n, s, name, _SQL_METHODS[name]) for n, s, name in f.calls(*_SQL_METHODS, methods=True)
+    ]
+    for node, scope, name, index in sites:
+        args = _args(node)
+        if not args or not -len(args) <= index < len(args):
+            continue
+        sql = args[index]
+        if f.direct(sql, scope):
+            chain = f.tainted(sql, scope) or ()
+            out.append(
+                Capability(
+                    SQL_CONSOLE,
+                    _line(node),
+                    f"{name}() runs SQL text taken whole from the request",
+                    "medium",
+                    (*chain, _at(node)),
+                    f.guarded(node),
+                )
+            )
+            continue
+        text = f.reaching_text(sql, scope, 2).encode("utf-8", "replace")
+        if _UDF.search(text):
+            out.append(
+                Capability(
+                    SQL_CONSOLE,
+                    _line(node),
+                    f"{name}() loads a native library into the database server "
+                    "(user-defined function / dump file)",
+                    "high",
+                    (_at(node),),
+                )
+            )
+    return out
+
+
+# -- network -----------------------------------------------------------------------------
+
+_CONNECT = {"fsockopen": (0, 1), "pfsockopen": (0, 1), "socket_connect": (1, 2),
+            "stream_socket_client": (0, 0)}  # fmt: skip
+_RELAY_IO = re.compile(rb"(?i)\b(socket_read|socket_recv|fread|stream_get_contents|fgets)\s*\(")
+_RELAY_OUT = re.compile(rb"(?i)\b(socket_write|socket_send|fwrite|fputs)\s*\(")
+
+
+def _network(f: _File) -> list[Capability]:
+    out: list[Capability] = []
+    for node, scope, name in f.calls(*_CONNECT):
+        args = _args(node)
+        host_i, port_i = _CONNECT[name]
+        host = f.tainted(args[host_i], scope) if len(args) > host_i else None
+        port = f.tainted(args[port_i], scope) if len(args) > port_i else None
+        direct = any(f.direct(args[i], scope) for i in {host_i, port_i} if i < len(args))
+        if (host or port) and direct and f.in_loop(node):
+            out.append(
+                Capability(
+                    NET_SCANNER,
+                    _line(node),
+                    f"{name}() to request-chosen hosts/ports inside a loop "
+                    "(a port scanner or flooder)",
+                    "medium",
+                    (*(host or port or ()), _at(node)),
+                    f.guarded(node),
+                )
+            )
+        elif host and port:
+            writes = [w for w, s, _ in f.calls("fwrite", "fputs", "socket_write", "socket_send")
+                      if any(f.tainted(a, s) for a in _args(w)[1:2])]  # fmt: skip
+            if writes:
+                out.append(
+                    Capability(
+                        NET_RELAY,
+                        _line(node),
+                        f"{name}() to a request-chosen host and port, then sends "
+                        "request data to it (a tunnel)",
+                        "medium",
+                        (*host, _at(node)),
+                        f.guarded(node),
+                    )
+                )
+    # endless connect/write loops with no request at all: a flooder run from the shell
+    for node, _scope, _name in f.calls("socket_write", "socket_send", "fwrite", "fputs"):
+        loop = _enclosing(node, _LOOP_TYPES)
+        if loop is None or not _endless(loop):
+            continue
+        body = _text(loop, 6000)
+        if re.search(r"(?i)\b(socket_connect|fsockopen|stream_socket_client)\s*\(", body):
+            out.append(
+                Capability(
+                    NET_SCANNER,
+                    _line(node),
+                    "opens connections and writes to them in an endless loop (a flooder)",
+                    "medium",
+                    (_at(node),),
+                )
+            )
+            break
+    for node, _scope, _name in f.calls("pcntl_fork"):
+        loop = _enclosing(node, _LOOP_TYPES)
+        if loop is not None and _endless(loop):
+            out.append(
+                Capability(
+                    NET_SCANNER,
+                    _line(node),
+                    "forks in an endless loop (a fork bomb)",
+                    "medium",
+                    (_at(node),),
+                )
+            )
+            break
+    listeners = list(f.calls("socket_bind", "stream_socket_server", "socket_listen"))
+    if listeners:
+        relays = _RELAY_IO.search(f.data) and _RELAY_OUT.search(f.data)
+        multiplex = re.search(rb"(?i)\b(socket_select|stream_select|socket_accept|"
+                              rb"stream_socket_accept)\s*\(", f.data)  # fmt: skip
+        node, scope, name = listeners[0]
+        bound = next((c for n, s, _ in listeners for a in _args(n) if (c := f.tainted(a, s))), None)
+        connects = re.search(rb"(?i)\b(socket_connect|fsockopen|stream_socket_client)\s*\(", f.data)
+        if relays and multiplex and (bound or connects):
+            out.append(
+                Capability(
+                    NET_RELAY,
+                    _line(node),
+                    "listens on a port and copies data between sockets (a proxy or port forwarder)",
+                    "medium",
+                    (*(bound or ()), _at(node)),
+                )
+            )
+    # an HTTP relay: every request parameter is forwarded to another server
+    for node, scope, _name in f.calls("curl_setopt"):
+        args = _args(node)
+        if len(args) < 3 or _text(args[1], 40) != "CURLOPT_POSTFIELDS":
+            continue
+        if _forwards_all(f, args[2], scope):
+            out.append(
+                Capability(
+                    NET_RELAY,
+                    _line(node),
+                    "forwards every request parameter to another server "
+                    "(an HTTP relay in front of a web shell)",
+                    "medium",
+                    (_at(node),),
+                )
+            )
+    return out
+
+
+def _forwards_all(f: _File, node: Node, scope: int) -> bool:
+    """POST fields built from every request parameter, sent on with the query string."""
+    text = f.data.decode("latin-1")
+    every = re.search(r"foreach\s*\(\s*\$_(POST|GET|REQUEST)\s+as\s+\$\w+\s*=>", text)
+    whole = re.fullmatch(r"\s*\$_(POST|REQUEST)\s*", _text(node, 40))
+    query = re.search(r"\$_SERVER\s*\[\s*['\"]QUERY_STRING", text)
+    return bool((every and f.tainted(node, scope)) or whole) and query is not None
+
+
+def _enclosing(node: Node, kinds: set[str]) -> Node | None:
+    parent = node.parent
+    hops = 0
+    while parent is not None and hops < 40 and parent.type not in _FUNC_TYPES:
+        if parent.type in kinds:
+            return parent
+        parent = parent.parent
+        hops += 1
+    return None
+
+
+def _endless(loop: Node) -> bool:
+    if loop.type == "while_statement":
+        cond = loop.child_by_field_name("condition")
+        return re.fullmatch(r"\(\s*(1|true|TRUE|True)\s*\)", _text(cond, 40)) is not None
+    if loop.type == "for_statement":
+        return re.match(r"for\s*\(\s*;\s*;", _text(loop, 40)) is not None
+    return False
+
+
+# -- files ---------------------------------------------------------------------------------
+
+_REQUEST_TEXT = re.compile(r"\$_(POST|GET|REQUEST|COOKIE)\s*\[")
+_WRITE_MODE = re.compile(rb"^[wax]b?\+?t?$|^[wax]\+?b?$|^aw\+?$")
+_EXEC_CODE = re.compile(
+    rb"(?is)<\?.{0,400}?\b(eval|assert|system|passthru|shell_exec|exec|create_function)\s*\("
+    rb".{0,80}?\$_(POST|GET|REQUEST|COOKIE)"
+)
+_INDEX_NAME = re.compile(rb"(?i)(^|[/\\])index\.(php\d?|html?|asp|aspx|jsp)$")
+
+
+def _fopen_handles(f: _File) -> dict[str, tuple[Node, int, bytes]]:
+    """``$h = fopen(path, mode)`` with a write mode: handle variable -> (call, scope, mode)."""
+    out: dict[str, tuple[Node, int, bytes]] = {}
+    for node, scope, _name in f.calls("fopen"):
+        args = _args(node)
+        if len(args) < 2:
+            continue
+        mode = (f.const(args[1], scope) or b"").strip().lower()
+        if not _WRITE_MODE.match(mode):
+            continue
+        parent = node.parent
+        while parent is not None and parent.type in ("error_suppression_expression",
+                                                      "parenthesized_expression"):  # fmt: skip
+            parent = parent.parent
+        if parent is not None and parent.type == "assignment_expression":
+            left = parent.child_by_field_name("left")
+            if left is not None and left.type == "variable_name":
+                out[_text(left, 80).lstrip("$")] = (node, scope, mode)
+        elif parent is not None and parent.type in ("argument", "arguments"):
+            out[f"@{node.id}"] = (node, scope, mode)
+    return out
+
+
+def _files(f: _File) -> list[Capability]:
+    out: list[Capability] = []
+    handles = _fopen_handles(f)
+    for writer, wscope, wname in f.calls("fwrite", "fputs", "file_put_contents"):
+        args = _args(writer)
+        if len(args) < 2:
+            continue
+        content = args[1]
+        if wname == "file_put_contents":
+            opener, oscope, target = writer, wscope, args[0]
+        else:
+            handle = args[0]
+            while handle.type == "error_suppression_expression" and handle.named_child_count:
+                handle = handle.named_children[0]
+            if handle.type == "function_call_expression":
+                key = f"@{handle.id}"
+            else:
+                key = _text(handle, 80).lstrip("$")
+            found = handles.get(key)
+            if found is None:
+                continue
+            opener, oscope, _mode = found
+            target = _args(opener)[0]
+        data_chain = f.tainted(content, wscope)
+        path_chain = f.tainted(target, oscope)
+        path_text = _text(target, 200)
+        steps = (_at(opener), _at(writer))
+        folded = f.const(content, wscope) or b""
+        if folded and _EXEC_CODE.search(folded):
+            out.append(
+                Capability(
+                    CODE_WRITE,
+                    _line(writer),
+                    "writes PHP code that runs request input into a file (a dropper)",
+                    "high",
+                    steps,
+                )
+            )
+            continue
+        if "__FILE__" in path_text and (
+            data_chain or _REQUEST_TEXT.search(f.reaching_text(content, wscope, 3))
+        ):
+            out.append(
+                Capability(
+                    CODE_WRITE,
+                    _line(writer),
+                    "appends request input to its own PHP source",
+                    "high",
+                    (*(data_chain or ()), *steps),
+                )
+            )
+            continue
+        if data_chain and path_chain and f.tail_direct(target, oscope):
+            out.append(
+                Capability(
+                    FILE_DROP,
+                    _line(writer),
+                    "writes request content to a request-named file",
+                    "medium",
+                    (*path_chain, *steps),
+                    f.guarded(writer),
+                )
+            )
+            continue
+        target_value = f.const(target, oscope) or b""
+        if _INDEX_NAME.search(target_value.strip()) and not data_chain:
+            out.append(
+                Capability(
+                    DEFACE,
+                    _line(writer),
+                    "overwrites the site's index page with fixed content",
+                    "medium",
+                    steps,
+                )
+            )
+            continue
+        if (
+            "DOCUMENT_ROOT" in path_text
+            and re.search(r"(?i)https?://", f.reaching_text(content, wscope, 3))
+            and re.search(r"(?i)curl_exec|file_get_contents", f.reaching_text(content, wscope, 3)
+                          + f.data.decode("latin-1"))
+        ):  # fmt: skip
+            out.append(
+                Capability(
+                    DEFACE,
+                    _line(writer),
+                    "downloads a page from the internet into the web root",
+                    "medium",
+                    steps,
+                )
+            )
+    # a payload appended to another file, its timestamp then forged
+    for node, _scope, _name in f.calls("touch"):
+        args = _args(node)
+        if len(args) >= 2 and handles and re.search(r"(?i)mktime|strtotime|\d{9,}", _text(args[1])):
+            for opener, _oscope, _mode in handles.values():
+                if _text(_args(opener)[0]) == _text(args[0]):
+                    out.append(
+                        Capability(
+                            CODE_WRITE,
+                            _line(node),
+                            "writes to a file and back-dates its timestamp",
+                            "high",
+                            (_at(opener), _at(node)),
+                        )
+                    )
+                    break
+    # uploads to a request-named place
+    for node, scope, name in f.calls("copy", "move_uploaded_file"):
+        args = _args(node)
+        if len(args) < 2:
+            continue
+        src = _text(args[0], 200)
+        if not re.search(r"\$(_FILES|HTTP_POST_FILES)\b|tmp_name", src + f.reaching_text(
+                args[0], scope, 2)):  # fmt: skip
+            continue
+        dest = f.tainted(args[1], scope)
+        if dest and f.tail_direct(args[1], scope):
+            out.append(
+                Capability(
+                    FILE_DROP,
+                    _line(node),
+                    f"{name}() stores an uploaded file under a request-chosen name or directory",
+                    "low" if _confined(f, args[1], scope) else "medium",
+                    (*dest, _at(node)),
+                    f.guarded(node),
+                )
+            )
+    for node, scope, _name in f.calls("chmod"):
+        args = _args(node)
+        if len(args) >= 2 and f.direct(args[0], scope):
+            mode = _text(args[1], 10)
+            if mode in ("0777", "0666", "777", "0757", "0775"):
+                out.append(
+                    Capability(
+                        FS_BROWSER,
+                        _line(node),
+                        "makes a request-chosen path world-writable",
+                        "medium",
+                        (_at(node),),
+                        f.guarded(node),
+                    )
+                )
+    return out
+
+
+#: The file checks what type an upload is (its extension or its content): upload forms of
+#: applications do, shells do not.
+_UPLOAD_TYPE_CHECK = re.compile(
+    rb"(?i)PATHINFO_EXTENSION|\bpathinfo\s*\(|getimagesize|exif_imagetype|finfo_|mime_content_type"
+)
+
+
+def _confined(f: _File, node: Node, scope: int) -> bool:
+    """The destination keeps only the base name of the request value (an upload folder), or
+    the file checks the upload's type before storing it."""
+    if _UPLOAD_TYPE_CHECK.search(f.data):
+        return True
+    text = f.reaching_text(node, scope, 2)
+    return bool(re.search(r"(?i)\bbasename\s*\(|preg_replace\s*\(|uniqid|md5\s*\(|time\s*\(", text))
+
+
+# -- host reconnaissance ---------------------------------------------------------------------
+
+_PASSWD = re.compile(rb"/etc/(passwd|shadow)\b")
+_READERS = {"fopen", "file", "file_get_contents", "readfile", "fread", "highlight_file",
+            "show_source", "copy", "posix_getpwuid", "fgets"}  # fmt: skip
+_CONFIG_NAMES = re.compile(
+    rb"(?i)['\"][\w/.-]*(wp-config|configuration|config\.inc|settings|db|conf|connect)"
+    rb"[\w.-]*\.php['\"]"
+)
+
+
+def _recon(f: _File) -> list[Capability]:
+    out: list[Capability] = []
+    for lit in f.string_nodes(_PASSWD):
+        parent = lit.parent
+        hops = 0
+        while parent is not None and hops < 4 and parent.type not in _CALL_TYPES:
+            parent = parent.parent
+            hops += 1
+        if parent is not None and _call_name(parent) in _READERS:
+            out.append(
+                Capability(
+                    HOST_RECON,
+                    _line(lit),
+                    "reads the system account list (/etc/passwd) to find other "
+                    "users and their sites",
+                    "medium",
+                    (_at(parent),),
+                )
+            )
+            break
+    symlinks = list(f.calls("symlink", "link"))
+    for node, scope, _name in symlinks:
+        args = _args(node)
+        if not args:
+            continue
+        target = f.const(args[0], scope)
+        text = f.reaching_text(args[0], scope, 2).encode("utf-8", "replace")
+        if (
+            target == b"/"
+            or _CONFIG_NAMES.search(text)
+            or (f.in_loop(node) and re.search(rb"/home|/var/www|\.\./\.\.", text))
+        ):
+            out.append(
+                Capability(
+                    HOST_RECON,
+                    _line(node),
+                    "symlinks the file system root or other users' configuration "
+                    "files into the web root",
+                    "medium",
+                    (_at(node),),
+                )
+            )
+            break
+    # scanning /tmp for other sessions, reading each
+    for node, scope, _name in f.calls("opendir", "scandir", "glob"):
+        args = _args(node)
+        where = f.const(args[0], scope) if args else None
+        session_dirs = (b"/tmp", b"/var/lib/php/sessions", b"/var/lib/php5")
+        if where is not None and where.rstrip(b"/") in session_dirs and b"sess_" in f.data:
+            out.append(
+                Capability(
+                    HOST_RECON,
+                    _line(node),
+                    "reads other visitors' PHP session files",
+                    "medium",
+                    (_at(node),),
+                )
+            )
+            break
+    # other sites' configuration files, found by walking users or directories
+    if len(_CONFIG_NAMES.findall(f.data)) >= 3 and out:
+        readers = [n for n, _, _ in f.calls("fopen", "file_get_contents", "file", "readfile")]
+        if readers or symlinks:
+            node = (readers or [n for n, _, _ in symlinks])[0]
+            out.append(
+                Capability(
+                    HOST_RECON,
+                    _line(node),
+                    "looks for other sites' configuration files (database passwords)",
+                    "medium",
+                    (_at(node),),
+                )
+            )
+    for node, _scope, _name in f.calls("ftp_login"):
+        if f.in_loop(node) or any(f.in_loop(c) for c, _, _ in f.calls("ftp_connect")):
+            out.append(
+                Capability(
+                    HOST_RECON,
+                    _line(node),
+                    "tries FTP logins in a loop (password guessing)",
+                    "medium",
+                    (_at(node),),
+                )
+            )
+            break
+    # IIS metabase and local accounts through COM
+    for lit in f.string_nodes(re.compile(rb"(?i)IIS://localhost|Shell\.Users|WinNT://")):
+        if re.search(rb"(?i)AnonymousUserPass|->create\s*\(|changePassword|SetPassword", f.data):
+            out.append(
+                Capability(
+                    HOST_RECON,
+                    _line(lit),
+                    "reads IIS site credentials or creates local accounts through COM",
+                    "medium",
+                    (_at(lit),),
+                )
+            )
+            break
+    return out
+
+
+# -- arbitrary file read and directory browsing ----------------------------------------------
+
+_WRAPPER = re.compile(r"(?i)compress\.zlib://|file:(?:file:)?//|php://filter|glob://")
+
+
+def _browse(f: _File) -> list[Capability]:
+    out: list[Capability] = []
+    for node, scope, name in f.calls("copy", "fopen", "file_get_contents", "readfile",
+                                     "file", "curl_setopt", "curl_init", "include"):  # fmt: skip
+        args = _args(node)
+        if not args:
+            continue
+        target = args[-1] if name == "curl_setopt" else args[0]
+        if name == "curl_setopt" and (len(args) < 3 or _text(args[1], 20) != "CURLOPT_URL"):
+            continue
+        text = _text(target, 300)
+        if _WRAPPER.search(text) and f.tainted(target, scope):
+            out.append(
+                Capability(
+                    WRAPPER_READ,
+                    _line(node),
+                    f"{name}() reads a request-chosen path through a stream "
+                    "wrapper (a safe_mode/open_basedir bypass)",
+                    "medium",
+                    (_at(node),),
+                )
+            )
+            break
+    listings: list[tuple[Node, int, str]] = []
+    for node, scope, name in f.calls("opendir", "scandir", "glob", "dir"):
+        args = _args(node)
+        if args and f.head_direct(args[0], scope):
+            listings.append((node, scope, name))
+    if listings:
+        node, scope, name = listings[0]
+        recursive = any(_recursive(f, n) for n, _, _ in listings)
+        writable = re.search(rb"(?i)\bis_writ(e)?able\s*\(", f.data) is not None
+        reads = [
+            n for n, s, _ in f.calls("fopen", "file_get_contents", "readfile", "file",
+                                     "highlight_file", "show_source")
+            if _args(n) and f.head_direct(_args(n)[0], s)
+        ]  # fmt: skip
+        if recursive and writable:
+            out.append(
+                Capability(
+                    FS_BROWSER,
+                    _line(node),
+                    f"{name}() walks a request-chosen directory tree looking for writable places",
+                    "medium",
+                    (_at(node),),
+                    f.guarded(node),
+                )
+            )
+        elif reads or recursive:
+            out.append(
+                Capability(
+                    FS_BROWSER,
+                    _line(node),
+                    f"{name}() lists any directory and the page shows any file the request names",
+                    "medium" if reads else "low",
+                    (_at(node),),
+                    f.guarded(node),
+                )
+            )
+    return out
+
+
+def _function_of(node: Node) -> Node | None:
+    parent = node.parent
+    hops = 0
+    while parent is not None and hops < 200:
+        if parent.type in _FUNC_TYPES:
+            return parent if parent.type == "function_definition" else None
+        parent = parent.parent
+        hops += 1
+    return None
+
+
+def _recursive(f: _File, node: Node) -> bool:
+    """``node`` sits in a named function that calls itself (a directory walker)."""
+    fn = _function_of(node)
+    if fn is None:
+        return False
+    name = _text(fn.child_by_field_name("name"), 80)
+    body = fn.child_by_field_name("body")
+    return (
+        bool(name)
+        and re.search(r"(?<![\w$>])" + re.escape(name) + r"\s*\(", _text(body)) is not None
+    )
+
+
+# -- CMS account backdoors and hard-coded secret gates ---------------------------------------
+
+
+def _cms(f: _File) -> list[Capability]:
+    out: list[Capability] = []
+    for node, scope, _name in f.calls("set_role", "add_role", methods=True):
+        args = _args(node)
+        if not args or f.const(args[0], scope) != b"administrator":
+            continue
+        creators = [
+            (c, s) for c, s, _ in f.calls("wp_create_user", "wp_insert_user")
+            if any(f.tainted(a, s) for a in _args(c))
+        ]  # fmt: skip
+        if creators:
+            c, _s = creators[0]
+            out.append(
+                Capability(
+                    CMS_ACCOUNT,
+                    _line(node),
+                    "creates a WordPress administrator whose name and password "
+                    "come from the request",
+                    "high",
+                    (_at(c), _at(node)),
+                )
+            )
+            break
+    for node, _scope, _name in f.calls("wp_set_auth_cookie", "wp_set_current_user"):
+        loop = _enclosing(node, _LOOP_TYPES)
+        if loop is not None and re.search(r"user_can\s*\(|administrator|get_users\s*\(",
+                                          _text(loop, 4000)):  # fmt: skip
+            out.append(
+                Capability(
+                    CMS_ACCOUNT,
+                    _line(node),
+                    "logs the visitor in as the first administrator it finds, without a password",
+                    "high",
+                    (_at(node),),
+                )
+            )
+            break
+    return out
+
+
+_HASH_LITERAL = re.compile(rb"['\"]([0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64})['\"]")
+_ACTIONS = re.compile(
+    r"(?i)\b(mail|mysql_query|mysqli_query|->query|wp_create_user|fwrite|fputs|file_put_contents"
+    r"|copy|move_uploaded_file|unlink|set_role|curl_exec|fsockopen)\s*\("
+)
+
+
+def _secret_gate(f: _File) -> list[Capability]:
+    """A request value compared with a hash literal written into the code, guarding actions.
+
+    Applications compare passwords with stored, per-user hashes; a back door carries its
+    one password hash in its own source.
+    """
+    out: list[Capability] = []
+    for lit in f.string_nodes(_HASH_LITERAL):
+        comparison = lit.parent
+        if comparison is None or comparison.type != "binary_expression":
+            continue
+        op = comparison.child_by_field_name("operator")
+        if op is None or op.type not in ("==", "===", "!=", "!=="):
+            continue
+        scope = f.req.scope_of(comparison)
+        other = next((c for c in comparison.named_children if c.id != lit.id), None)
+        direct = other is not None and (
+            f.direct(other, scope)
+            or (other.type == "function_call_expression" and _call_name(other) in
+                ("md5", "sha1", "hash", "crc32") and any(f.direct(a, scope)
+                                                        for a in _args(other)))
+        )  # fmt: skip
+        if not direct:
+            continue
+        block = _enclosing(comparison, {"if_statement"})
+        guarded_text = _text(block, 20000) if block is not None else f.data.decode("latin-1")
+        action = _ACTIONS.search(guarded_text)
+        if action:
+            out.append(
+                Capability(
+                    SECRET_GATE,
+                    _line(comparison),
+                    "a request value is checked against a password hash written "
+                    f"into the file, unlocking {action.group(1).lstrip('->')}()",
+                    "medium",
+                    (_at(comparison),),
+                )
+            )
+            break
+    return out
+
+
+_RULES = (_callbacks, _mail, _sql, _network, _files, _recon, _browse, _cms, _secret_gate)
+
+
+def analyse_capabilities(data: bytes, budget: Budget | None = None) -> Report:
+    """Every capability of one PHP file; bounded by ``budget``; never raises on bad input."""
+    budget = budget or Budget()
+    report = Report()
+    if len(data) > MAX_CAPABILITY_BYTES:
+        report.bounded = f"larger than {MAX_CAPABILITY_BYTES} bytes"
+        return report
+    f = _File(data, budget)
+    for rule in _RULES:
+        if budget.exhausted:
+            break
+        report.capabilities.extend(rule(f))
+    report.bounded = budget.exhausted
+    return report
+
+
+# -- findings ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    title: str
+    why: str
+    related: tuple[str, ...]  # ATT&CK techniques besides T1505.003
+    dual_use: bool = False  # published admin tools have it too: low when the file is one
+
+
+RULES: dict[str, RuleInfo] = {
+    CALLBACK_EXEC: RuleInfo(
+        "Code execution through a callback API (php)",
+        "The page hands a request-chosen or exec-type function to an API that calls it "
+        "(callbacks, output buffers, XSLT/XPath, SQLite functions, /e regular expressions), "
+        "which runs code without an eval or system call in sight.",
+        ("T1059", "T1027"),
+    ),
+    MASS_MAILER: RuleInfo(
+        "Mass mailer: recipients and message from the request (php)",
+        "The page sends mail whose recipient list and content are typed into the request, "
+        "turning the server into a spam or phishing relay.",
+        ("T1566",),
+    ),
+    MAIL_EXFIL: RuleInfo(
+        "Mails secrets or its own location to a fixed address (php)",
+        "The page mails typed-in credentials or card data, or its own path on the server, to "
+        "an address written into the code: a phishing kit or a shell reporting home.",
+        ("T1048", "T1566"),
+    ),
+    SQL_CONSOLE: RuleInfo(
+        "SQL console: the request supplies the whole statement (php)",
+        "The page runs SQL text taken whole from the request (or loads a native library into "
+        "the database server), giving any visitor the database with the application's rights.",
+        ("T1505.001",),
+        dual_use=True,
+    ),
+    NET_SCANNER: RuleInfo(
+        "Port scanner or flooder (php)",
+        "The page connects to request-chosen hosts and ports in a loop, or floods or forks "
+        "without end: scanning or attacking other hosts from the web server.",
+        ("T1046", "T1499"),
+        dual_use=True,
+    ),
+    NET_RELAY: RuleInfo(
+        "Proxy, port forwarder or tunnel (php)",
+        "The page listens on a port or connects to a request-chosen host and copies data "
+        "between sockets, relaying an attacker's traffic through the web server.",
+        ("T1090", "T1572"),
+        dual_use=True,
+    ),
+    FILE_DROP: RuleInfo(
+        "Writes request content to a request-named file (php)",
+        "Both the name (or directory) and the content of a file this page writes come from the "
+        "request, so a visitor can drop a new web shell anywhere the server can write.",
+        ("T1105",),
+        dual_use=True,
+    ),
+    CODE_WRITE: RuleInfo(
+        "Drops or injects PHP code into files (php)",
+        "The page writes a web shell into a file, appends request input to its own source, "
+        "or back-dates a file it modified: persistence being installed.",
+        ("T1105", "T1036"),
+    ),
+    DEFACE: RuleInfo(
+        "Overwrites the site's index page (php)",
+        "The page replaces an index page with fixed or downloaded content, the work of a "
+        "defacement script.",
+        ("T1491",),
+    ),
+    HOST_RECON: RuleInfo(
+        "Harvests other accounts' credentials and configuration (php)",
+        "The page reads the system account list, other sites' configuration files, session "
+        "files or IIS credentials, or guesses FTP passwords: it is there to spread on the host.",
+        ("T1552", "T1082"),
+    ),
+    WRAPPER_READ: RuleInfo(
+        "Reads request-chosen files through a stream wrapper (php)",
+        "The page reads any file the request names through compress.zlib:// or file:// to "
+        "get around safe_mode or open_basedir.",
+        ("T1552", "T1083"),
+    ),
+    FS_BROWSER: RuleInfo(
+        "File-system browser or permission changer for any path (php)",
+        "The page lists or walks any directory the request names (hunting for writable places) "
+        "or makes a request-chosen path world-writable.",
+        ("T1083",),
+        dual_use=True,
+    ),
+    CMS_ACCOUNT: RuleInfo(
+        "CMS administrator backdoor (php)",
+        "The page creates a CMS administrator from request parameters or logs the visitor in "
+        "as an administrator without a password.",
+        ("T1136",),
+    ),
+    SECRET_GATE: RuleInfo(
+        "Actions unlocked by a password hash written into the file (php)",
+        "A request parameter is compared with a hash literal in the code before the page "
+        "writes, mails or queries: applications keep per-user hashes in storage, back doors "
+        "carry their one password with them.",
+        ("T1036",),
+    ),
+}
+
+REMEDIATION = (
+    "Take the file offline, preserve it with the web server's access logs, compare it with a "
+    "known-good copy of the application and remove it; then find how it was written (upload "
+    "form, vulnerable plugin, stolen credentials), review what it did (mail queue, database, "
+    "outbound connections, new files and accounts) and rotate the credentials it could reach."
+)
+_STRENGTH_SEVERITY = {"high": "high", "medium": "medium", "low": "low"}
+
+
+def refs_for(rule_id: str) -> tuple[Any, ...]:
+    from sscguard import attack
+
+    info = RULES[rule_id]
+    component = "DS0022 File Creation"
+    out = [attack.ref("T1505.003", component, "M1047", "M1045")]
+    for technique in info.related:
+        out.append(attack.ref(technique, component, "M1047"))
+    return tuple(out)
+
+
+def score(cap: Capability, dual_use: bool, yara_hits: int) -> tuple[str, str, list[str]]:
+    """Severity, confidence and the reasons, as documented in docs/detection.md."""
+    severity = _STRENGTH_SEVERITY[cap.strength]
+    reasons = [f"capability {cap.detail}: {severity}"]
+    confidence = "high" if cap.strength == "high" else "medium"
+    if yara_hits:
+        confidence = "high"
+        reasons.append(f"{yara_hits} built-in YARA rule(s) also match (+confidence)")
+    if cap.guarded:
+        reasons.append("an authorisation check encloses it: severity low, confidence low")
+        return "low", "low", reasons
+    if dual_use and RULES[cap.rule_id].dual_use:
+        reasons.append("published administration tool with its own login: severity low")
+        return "low", confidence, reasons
+    return severity, confidence, reasons
+
+
+_QUICK_REQ = re.compile(
+    rb"(?i)\$_(get|post|request|cookie|files)\b|\$http_(post|get)_(vars|files)"
+    rb"|<(input|textarea)\s[^>]{0,200}name\s*="
+)
+_QUICK_ACT = re.compile(
+    rb"(?i)(mail|_query|_exec|fsockopen|socket_connect|stream_socket_client|fopen|copy"
+    rb"|move_uploaded_file|chmod|file_put_contents|opendir|scandir|glob|array_\w+|ob_start"
+    rb"|forward_static_call\w*|register_\w+_function|call_user_func\w*|iterator_apply|u[ak]?sort"
+    rb"|set_\w+_handler|preg_\w+|yaml_parse|createfunction|sqlitecreatefunction|fromcallable"
+    rb"|curl_setopt|wp_create_user|wp_insert_user)\s*\(|->\s*(query|exec)\s*\(|filter_callback"
+    rb"|compress\.zlib://|file:(file:)?//"
+    rb"|\)\s*\(\s*\$_|\$\w+\s*/\*|['\"][0-9a-f]{32}['\"]"
+)
+_QUICK_SOLO = re.compile(
+    rb"(?i)/etc/passwd|symlink\s*\(\s*['\"]/['\"]|iis://localhost|shell\.users|winnt://"
+    rb"|socket_bind|stream_socket_server|socket_listen|registerphpfunctions|\bsoname\b"
+    rb"|into\s+dumpfile|set_role\s*\(\s*['\"]administrator|wp_set_auth_cookie|getcc(number|cid|cvv)"
+    rb"|touch\s*\([^;]{0,200}(mktime|strtotime)|fopen\s*\([^;]{0,60}index\.(php|html?)"
+    rb"|opendir\s*\(\s*['\"]/tmp|ftp_login"
+    rb"|(fwrite|fputs|file_put_contents)\s*\([^;]{0,200}(pack|base64_decode)\s*\("
+    rb"|\$\w*\s*/\*[^\n]{0,40}?\*/\s*[({]"
+    rb"|(ob_start|array_walk|array_map|u[ak]?sort|array_filter|register_shutdown_function"
+    rb"|register_tick_function)\s*\([^;]{0,100}['\"](assert|system|passthru|shell_exec|exec"
+    rb"|popen|proc_open|eval)['\"]"
+)
+_QUICK_CB_VAR = re.compile(
+    rb"(?i)(ob_start|register_tick_function|register_shutdown_function)\s*\(\s*\$"
+)
+_QUICK_EXEC_LITERAL = re.compile(
+    rb"(?i)['\"](assert|system|passthru|shell_exec|exec|popen|proc_open)['\"]"
+)
+
+
+#: files that pass only on request input + an API (no stand-alone atom) are analysed up to
+#: this size: the request-driven tools are small pages, big files there are applications
+MAX_REQUEST_ROUTE_BYTES = 64 << 10
+
+
+def gate_passes(data: bytes, gates: frozenset[str] | None) -> bool:
+    """The YARA-X gate verdict when the scan ran it, else the same test in Python."""
+    if gates is not None:
+        if "phpcap_solo" in gates:
+            return True
+        return {"phpcap_req", "phpcap_act"} <= gates and len(data) <= MAX_REQUEST_ROUTE_BYTES
+    head = data[:MAX_CAPABILITY_BYTES]
+    if _QUICK_SOLO.search(head):
+        return True
+    if _QUICK_CB_VAR.search(head) and _QUICK_EXEC_LITERAL.search(head):
+        return True
+    if b"mail" in head.lower() and re.search(rb"(DOCUMENT_ROOT|SCRIPT_FILENAME|PATH_TRANSLATED)",
+                                             head):  # fmt: skip
+        return True
+    if re.search(rb"(?i)while\s*\(\s*(1|true)\s*\)", head) and re.search(
+        rb"(?i)(socket_connect|fsockopen|stream_socket_client|pcntl_fork)\s*\(", head
+    ):
+        return True
+    if re.search(rb"(?i)symlink\s*\(", head) and re.search(
+        rb"(?i)(wp-config|configuration|config\.inc)\.php", head
+    ):
+        return True
+    return (
+        len(data) <= MAX_REQUEST_ROUTE_BYTES
+        and _QUICK_REQ.search(head) is not None
+        and _QUICK_ACT.search(head) is not None
+    )
+
+
+def detect(ctx: FileContext) -> list[Finding]:
+    """The registry entry: capability findings for a PHP file the gate lets through."""
+    from sscguard.detect.webshell import detectors as d
+    from sscguard.detect.webshell import scoring
+
+    if len(ctx.data) > MAX_CAPABILITY_BYTES or not d.is_php(ctx):
+        return []
+    if any(h.rule.builtin and h.rule.severity >= Severity.MEDIUM for h in ctx.hits):
+        return []  # already flagged: the capability model would only add cost
+    if not gate_passes(ctx.data, ctx.gates):
+        return []
+    report = analyse_capabilities(ctx.data, Budget())
+    if not report.capabilities:
+        return []
+    dual_use = d.is_dual_use(ctx.data)
+    yara_hits = sum(1 for h in ctx.hits if h.rule.builtin)
+    best: dict[str, tuple[tuple[int, int], Capability, tuple[str, str, list[str]]]] = {}
+    for cap in report.capabilities:
+        sev, conf, reasons = score(cap, dual_use, yara_hits)
+        rank = (Severity(sev).rank, Confidence(conf).rank)
+        if cap.rule_id not in best or rank > best[cap.rule_id][0]:
+            best[cap.rule_id] = (rank, cap, (sev, conf, reasons))
+    out: list[Finding] = []
+    for rule_id, (_rank, cap, (sev, conf, reasons)) in sorted(best.items()):
+        info = RULES[rule_id]
+        evidence = [
+            Evidence("capability", Location(ctx.path, line=cap.line), sanitize(cap.detail, 200),
+                     "behaviour seen in the code")
+        ]  # fmt: skip
+        evidence += [
+            Evidence("capability-step", Location(ctx.path, line=s.line), sanitize(s.label, 160),
+                     f"step towards {rule_id}")
+            for s in cap.steps[-6:]
+        ]  # fmt: skip
+        others = [c for c in report.capabilities if c.rule_id == rule_id and c is not cap][:3]
+        evidence += [
+            Evidence("capability", Location(ctx.path, line=c.line), sanitize(c.detail, 200),
+                     "same capability elsewhere in the file")
+            for c in others
+        ]  # fmt: skip
+        out.append(
+            d.simple_finding(
+                ctx, rule_id, info.title, info.why, refs_for(rule_id),
+                scoring.Score(Severity(sev), Confidence(conf), tuple(reasons)),
+                evidence, ("capability", "php"), remediation=REMEDIATION,
+            )
+        )  # fmt: skip
+    return out
