@@ -11,7 +11,7 @@ string's own cost: verifying its regular expression at every place its atom occu
 string whose only atoms are short and frequent ("$", "`", "function", "<?") shows up here;
 rewrite it with a rarer literal, or move the test out of the YARA-X pass (see the note at
 the top of data/gates/php.yar). Times are CPU seconds, best of two; on a shared machine the
-noise is a few hundredths of a second per string: compare strings, not runs.
+noise is up to about a tenth of a second per string: compare strings, not runs.
 """
 
 from __future__ import annotations
