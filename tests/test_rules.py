@@ -185,3 +185,17 @@ def test_missing_rules_folder_is_a_usage_error(run: object, tmp_path: Path) -> N
     result = run("scan", "--rules", str(tmp_path / "nope"), str(tmp_path))  # type: ignore[operator]
     assert result.code == 2
     assert "rules path does not exist" in result.err
+
+
+def test_builtin_rules_and_gates_do_not_read_the_externals(ruleset: RuleSet) -> None:
+    """The scanner skips computing filename/filepath/extension/filetype per file unless a
+    user's rule is loaded: that is only right while no built-in rule or gate reads them."""
+    import yara_x
+
+    from sscguard.rules.yara import Matcher, builtin_sources, gate_sources
+
+    compiler = yara_x.Compiler()  # no define_global: a rule reading one would not compile
+    for src in [*builtin_sources(), *gate_sources()]:
+        compiler.add_source(src.text, origin=src.name)
+    compiler.build()
+    assert not Matcher(ruleset).uses_externals

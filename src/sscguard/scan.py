@@ -39,8 +39,8 @@ from sscguard.rules.yara import Matcher, MatchError, RuleSet, compile_rules
 
 log = logging.getLogger(__name__)
 
-BATCH_FILES = 48
-BATCH_BYTES = 8 << 20
+BATCH_FILES = 256
+BATCH_BYTES = 16 << 20
 IN_PROCESS_BELOW = 64  # files: fewer than this are scanned without worker processes
 
 
@@ -134,6 +134,9 @@ def analyse_content(
     return result
 
 
+_NO_EXTERNALS: dict[str, str] = {}
+
+
 def _analyse_bytes(
     shown: str,
     data: bytes,
@@ -145,12 +148,16 @@ def _analyse_bytes(
     code_analysis: bool,
 ) -> None:
     """The YARA rules, then the code analysers, on one file's (or archive member's) bytes."""
-    externals = {
-        "filename": os.path.basename(shown),
-        "filepath": shown,
-        "extension": extension(shown),
-        "filetype": filetype(data[:16]),
-    }
+    externals = (
+        {
+            "filename": os.path.basename(shown),
+            "filepath": shown,
+            "extension": extension(shown),
+            "filetype": filetype(data[:16]),
+        }
+        if matcher.uses_externals
+        else _NO_EXTERNALS
+    )
     try:
         hits = matcher.match(data, externals)
     except MatchError as exc:

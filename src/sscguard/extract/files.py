@@ -93,18 +93,28 @@ def _skip_for_oserror(path: str, exc: OSError, what: str) -> Skipped:
     return Skipped(shown, SkipCode.UNREADABLE, f"{reason} while {what}")
 
 
-def read_content(fd: int, max_size: int) -> FileContent:
-    """Read an open regular file: whole if small enough, else head and tail halves."""
-    size = os.fstat(fd).st_size
+def read_content(fd: int, max_size: int, size: int | None = None) -> FileContent:
+    """Read an open regular file: whole if small enough, else head and tail halves.
+
+    ``size`` is the opened file's ``st_size`` when the caller already has it.
+    """
+    if size is None:
+        size = os.fstat(fd).st_size
     if size <= max_size:
         chunks = []
         remaining = max_size + 1  # one extra byte tells us the file grew while we read
+        # The first read asks for one byte more than the size: a shorter answer from a
+        # regular file is its end, which saves the second read that would return nothing.
+        want = min(remaining, size + 1, 1 << 20)
         while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
+            chunk = os.read(fd, want)
             if not chunk:
                 break
             chunks.append(chunk)
             remaining -= len(chunk)
+            if len(chunk) < want and len(chunks) == 1 and len(chunk) == size:
+                break
+            want = min(remaining, 1 << 20)
         data = b"".join(chunks)
         if len(data) <= max_size:
             return FileContent(data, len(data), truncated=False)
@@ -117,6 +127,13 @@ def read_content(fd: int, max_size: int) -> FileContent:
 
 def open_file(path: str, dev: int, ino: int, dir_fd: int | None = None) -> int:
     """Open ``path`` read-only without following links; raise if it is not the listed inode."""
+    return open_checked(path, dev, ino, dir_fd)[0]
+
+
+def open_checked(
+    path: str, dev: int, ino: int, dir_fd: int | None = None
+) -> tuple[int, os.stat_result]:
+    """``open_file`` that also returns the opened file's ``fstat``."""
     target = os.path.basename(path) if dir_fd is not None else path
     try:
         fd = os.open(target, _FILE_FLAGS | _NOATIME, dir_fd=dir_fd)
@@ -128,7 +145,7 @@ def open_file(path: str, dev: int, ino: int, dir_fd: int | None = None) -> int:
     if not stat.S_ISREG(st.st_mode) or (st.st_dev, st.st_ino) != (dev, ino):
         os.close(fd)
         raise FileChangedError(path)
-    return fd
+    return fd, st
 
 
 class FileChangedError(Exception):
@@ -140,7 +157,7 @@ def read_entry(entry: FileEntry, max_size: int) -> FileContent | Skipped:
     if entry.data is not None:
         return FileContent(entry.data, entry.size, entry.truncated)
     try:
-        fd = open_file(entry.path, entry.dev, entry.ino)
+        fd, st = open_checked(entry.path, entry.dev, entry.ino)
     except FileChangedError:
         return Skipped(
             display_path(entry.path), SkipCode.CHANGED, "replaced between listing and reading"
@@ -148,7 +165,7 @@ def read_entry(entry: FileEntry, max_size: int) -> FileContent | Skipped:
     except OSError as exc:
         return _skip_for_oserror(entry.path, exc, "opening")
     try:
-        return read_content(fd, max_size)
+        return read_content(fd, max_size, st.st_size)
     except OSError as exc:
         return _skip_for_oserror(entry.path, exc, "reading")
     finally:

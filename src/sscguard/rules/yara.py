@@ -442,6 +442,9 @@ class Matcher:
         import yara_x
 
         self._infos = ruleset.infos
+        #: Built-in rules and gates never read the LOKI externals (a test compiles them with
+        #: none defined), so they are computed and set per file only for users' rules.
+        self.uses_externals = any(not info.builtin for info in ruleset.infos.values())
         rules = yara_x.Rules.deserialize_from(io.BytesIO(ruleset.compiled_blob))
         self._scanner = yara_x.Scanner(rules)
         self._scanner.set_timeout(timeout_s)
@@ -452,8 +455,9 @@ class Matcher:
 
     def match(self, data: bytes, externals: dict[str, str]) -> list[RuleHit]:
         """Rules matching ``data``; raises ``MatchError`` on a timeout or scan error."""
-        for name, value in externals.items():
-            self._scanner.set_global(name, value)
+        if self.uses_externals:
+            for name, value in externals.items():
+                self._scanner.set_global(name, value)
         try:
             results = self._scanner.scan(data)
         except self._timeout_error:

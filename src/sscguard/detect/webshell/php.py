@@ -170,6 +170,13 @@ def _strtr_pairs(text: bytes, pairs: list[tuple[bytes, bytes]]) -> bytes:
 _MAX_LAYERS_PER_FILE = 16
 
 
+@lru_cache(maxsize=4096)
+def _rx(pattern: bytes) -> re.Pattern[bytes]:
+    """Compile a per-name pattern once per process: names repeat across files, and the
+    ``re`` module's own cache (512 entries) was recompiling thousands per corpus."""
+    return re.compile(pattern)
+
+
 @lru_cache(maxsize=1)
 def _parser() -> Any:
     import tree_sitter
@@ -431,9 +438,9 @@ class PhpAnalyser:
         out: list[_Assign] = []
         self.state.by_name[name] = out
         if name.startswith("->"):
-            pattern = re.compile(rb"->" + re.escape(name[2:].encode("utf-8", "replace")) + rb"\b")
+            pattern = _rx(rb"->" + re.escape(name[2:].encode("utf-8", "replace")) + rb"\b")
         else:
-            pattern = re.compile(rb"\$" + re.escape(name.encode("utf-8", "replace")) + rb"(?!\w)")
+            pattern = _rx(rb"\$" + re.escape(name.encode("utf-8", "replace")) + rb"(?!\w)")
         for match in list(pattern.finditer(self.data))[:_MAX_MATCHES]:
             node = self._node_at(match.start() + (2 if name.startswith("->") else 1))
             var = self._climb(
@@ -539,14 +546,14 @@ class PhpAnalyser:
             cls = self._climb(fn_node, ("class_declaration",), 3)
             cname = cls.child_by_field_name("name") if cls is not None else None
             target = re.escape(cname.text) if cname is not None else rb"\w+"
-            pattern = re.compile(rb"(?i)\bnew\s+" + target + rb"\s*\(|->\s*newInstance\s*\(")
+            pattern = _rx(rb"(?i)\bnew\s+" + target + rb"\s*\(|->\s*newInstance\s*\(")
             types: tuple[str, ...] = ("object_creation_expression", "member_call_expression")
         elif method:
-            pattern = re.compile(rb"(?i)(->|::)\s*" + word + rb"\s*\(")
+            pattern = _rx(rb"(?i)(->|::)\s*" + word + rb"\s*\(")
             types = ("member_call_expression", "scoped_call_expression",
                      "nullsafe_member_call_expression")  # fmt: skip
         else:
-            pattern = re.compile(rb"(?i)(?<![\w$>])" + word + rb"\s*\(")
+            pattern = _rx(rb"(?i)(?<![\w$>])" + word + rb"\s*\(")
             types = ("function_call_expression",)
         out = []
         for match in list(pattern.finditer(self.data))[:_MAX_MATCHES]:
@@ -601,7 +608,7 @@ class PhpAnalyser:
         if self._importers is not None:
             return self._importers
         self._importers = found = {}
-        pattern = re.compile(
+        pattern = _rx(
             rb"(?i)(?<![\w$>:])(extract|parse_str|mb_parse_str|import_request_variables)\s*\("
             rb"|\$\$\w+\s*=[^=]|\$\{[^}\n]{1,80}\}\s*=[^=]"
         )
@@ -712,7 +719,7 @@ class PhpAnalyser:
 
     def _define_value(self, name: bytes, depth: int) -> bytes | None:
         """A constant from ``define('NAME', <constant>)`` somewhere in the file."""
-        pattern = re.compile(rb"(?i)\bdefine\s*\(\s*['\"]" + re.escape(name) + rb"['\"]\s*,")
+        pattern = _rx(rb"(?i)\bdefine\s*\(\s*['\"]" + re.escape(name) + rb"['\"]\s*,")
         match = pattern.search(self.data)
         if match is None:
             return None
