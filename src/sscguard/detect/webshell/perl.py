@@ -198,7 +198,7 @@ _CGI_CONTEXT = re.compile(
     r"|REQUEST_METHOD|CONTENT_LENGTH|\bReadParse\b|->\s*header\s*\("
 )
 _SOCKET_HANDLE = re.compile(
-    r"(?:([\$]?\w+)\s*=\s*(?:new\s+IO::Socket(?:::\w+)?|IO::Socket(?:::\w+)?\s*->\s*new)"
+    r"(?:(?<![\w$])([\$]?\w+)\s*=\s*(?:new\s+IO::Socket(?:::\w+)?|IO::Socket(?:::\w+)?\s*->\s*new)"
     r"|\bsocket\s*\(\s*([\$]?\w+)|\baccept\s*\(\s*(?:my\s+)?([\$]?\w+)"
     r"|([\$]\w+)\s*=\s*\$\w+\s*->\s*accept\b)"
 )
