@@ -41,6 +41,11 @@ rule php_source
         // a decoder function of the file's own: character arithmetic in its first block
         $s32 = /function\s+\w+\s*\([^)]{0,80}\)\s*\{[^}]{0,400}\b(chr|ord)\s*\(/ nocase
         $s31 = /['"]<\?php\s*@?(eval|assert|system|passthru|exec|shell_exec)/ nocase
+        // code assembled in the file itself: eval/assert of a bare variable, a packer's
+        // junk token stripped out of a literal, eval of concatenated literals
+        $s33 = /(^|[^\w$>:])(eval|assert)\s*\(\s*\$[^\s()\[\]{};,.]{1,120}\s*\)/ nocase
+        $s34 = /(str_replace|\$\w+)\s*\(\s*['"][^'"]{1,16}['"]\s*,\s*['"]['"]\s*,\s*['"]/ nocase
+        $s35 = /(^|[^\w$>:])eval\s*\(\s*("[^"\n]{0,60}"|'[^'\n]{0,60}')\s*\.\s*['"]/ nocase
     condition:
         any of them
 }

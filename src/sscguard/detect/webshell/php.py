@@ -115,6 +115,7 @@ _PASS_TYPES = {
 _ESCAPES = {b"n": b"\n", b"t": b"\t", b"r": b"\r", b"v": b"\v", b"e": b"\x1b", b"f": b"\f"}
 _MAX_DEPTH = 120
 _MAX_ARRAY = 4096  # entries of one folded constant array
+_MAX_CONCAT = 65_536  # operands of one concatenation chain folded iteratively
 _METHOD_ARG_STEPS = 3  # longest call-site path followed into a method parameter
 
 
@@ -332,8 +333,17 @@ _TYPE_CHECK = re.compile(
     rb"|image/|\.(jpe?g|png|gif|zip)\b|allowed|extension|strrchr|preg_match|in_array"
     rb"|preg_replace"
 )
-_WHITELIST_CLASS = re.compile(rb"^(.)\[\^[A-Za-z0-9_\\\-]{1,40}\][+*]?\1[a-zA-Z]*$")
-_ASSIGN_TYPES = {"assignment_expression", "augmented_assignment_expression"}
+_WHITELIST_CLASS = re.compile(
+    rb"^(.)(\[\^[A-Za-z0-9_\\\-]{1,40}\]|\[?\\W\]?)[+*]?\1[a-zA-Z]*$"
+)  # ``[^a-z0-9_-]`` or ``\W``: only word characters survive
+#: A command interpreter (what a proc_open'd process must be for its stdin to be commands).
+_SHELL = re.compile(
+    rb"(?i)(^|[/\\\s'\"])(ba|da|z|k|c|tc|a)?sh(\.exe)?(\s+-i)?\s*$|(^|[/\\\s'\"])cmd(\.exe)?\b"
+    rb"|powershell|COMSPEC"
+)
+_ASSIGN_TYPES = {
+    "assignment_expression", "augmented_assignment_expression", "reference_assignment_expression",
+}  # fmt: skip
 
 
 class PhpAnalyser:
@@ -620,11 +630,42 @@ class PhpAnalyser:
                 if assign is None:
                     continue
                 scope = self.scope_of(assign)
+                if self._fixed_names(assign.child_by_field_name("left"), scope):
+                    continue  # ``foreach (array('_GET', ...) as $k) $$k = ...``: fixed names
                 chain = self.taint(assign.child_by_field_name("right"), scope)
                 where = assign
             if chain and scope not in found:
                 found[scope] = (*chain, Step(_short(where), _line(where)))[-MAX_STEPS:]
         return found
+
+    def _fixed_names(self, target: Node | None, scope: int) -> bool:
+        """``$$k`` where ``$k`` only takes constant values (a literal, or a loop over a
+        constant array): the assignment writes a few known variables, it does not let the
+        request create arbitrary ones."""
+        if target is None or target.type != "dynamic_variable_name" or not target.named_child_count:
+            return False
+        name = _var_name(target.named_children[0])
+        loop = target.parent
+        for _ in range(8):  # the nearest enclosing ``foreach (<constant array> as $name)``
+            if loop is None or loop.type in _FUNC_TYPES:
+                break
+            if (
+                loop.type == "foreach_statement"
+                and loop.named_child_count >= 2
+                and _var_name(loop.named_children[1]) == name
+            ):
+                return self.array_value(loop.named_children[0], scope) is not None
+            loop = loop.parent
+        assigns = [a for a in self._assigns(name or "") if a.scope == scope]
+        if not name or not assigns:
+            return False
+        for assign in assigns:
+            if assign.value is None and assign.source is not None:
+                if self.array_value(assign.source, scope) is None:
+                    return False
+            elif self.value(assign.value, scope) is None:
+                return False
+        return True
 
     # -- constant folding ----------------------------------------------------------------
 
@@ -668,6 +709,8 @@ class PhpAnalyser:
             op = node.child_by_field_name("operator")
             if left is None or right is None or op is None:
                 return None
+            if op.type == ".":
+                return self._concat_value(node, scope, depth)
             a = self.value(left, scope, depth + 1)
             b = self.value(right, scope, depth + 1) if a is not None else None
             if a is None or b is None:
@@ -692,6 +735,29 @@ class PhpAnalyser:
         if kind in ("error_suppression_expression", "cast_expression") and node.named_child_count:
             return self.value(node.named_children[-1], scope, depth + 1)
         return None
+
+    def _concat_value(self, node: Node, scope: int, depth: int) -> bytes | None:
+        """``'a' . 'b' . ... . 'z'``: a left-deep chain walked iteratively, so a blob split
+        into thousands of concatenated pieces folds without deep recursion."""
+        parts: list[Node] = []
+        cur = node
+        while cur.type == "binary_expression" and len(parts) < _MAX_CONCAT:
+            op = cur.child_by_field_name("operator")
+            left, right = cur.child_by_field_name("left"), cur.child_by_field_name("right")
+            if op is None or op.type != "." or left is None or right is None:
+                break
+            parts.append(right)
+            cur = left
+        parts.append(cur)
+        out = bytearray()
+        for part in reversed(parts):
+            value = self.value(part, scope, depth + 1)
+            if value is None:
+                return None
+            out += value
+            if len(out) > MAX_VALUE_BYTES:
+                return bytes(out[:MAX_VALUE_BYTES])
+        return bytes(out)
 
     def _subscript_value(self, node: Node, scope: int, depth: int) -> bytes | None:
         base, index = node.named_children
@@ -737,6 +803,8 @@ class PhpAnalyser:
             out: list[tuple[bytes, bytes]] = []
             auto = 0
             for element in node.named_children[:_MAX_ARRAY]:
+                if element.type == "comment":
+                    continue
                 kids = [c for c in element.named_children if c.type != "comment"]
                 if element.type != "array_element_initializer" or not kids:
                     return None
@@ -1091,7 +1159,7 @@ class PhpAnalyser:
             if prop is not None:
                 return self.variable_taint((0, "->" + prop.text.decode("utf-8", "replace")))
             return None
-        if kind in ("assignment_expression", "augmented_assignment_expression"):
+        if kind in _ASSIGN_TYPES:
             return self.taint(node.child_by_field_name("right"), scope, depth + 1)
         if kind in _CALL_TYPES:
             return self._call_taint(node, scope, depth)
@@ -1310,7 +1378,11 @@ class PhpAnalyser:
                 code = self.value(args[1], scope)
                 if code:
                     self._maybe_layer(code, node, (f"{name}/e",), executed=True)
-            elif pattern is None and (chain := self.taint(args[0], scope)):
+            elif (
+                pattern is None
+                and not self._fixed_delimiters(args[0], scope)
+                and (chain := self.taint(args[0], scope))
+            ):
                 self._report(SinkKind.CODE, f"{name} with a request-chosen pattern", chain, node)
             return
         if name in CALLBACKS and args:
@@ -1357,11 +1429,48 @@ class PhpAnalyser:
         prefix = self.value(left, scope)
         return bool(prefix and prefix.strip())
 
+    def _fixed_delimiters(self, node: Node, scope: int) -> bool:
+        """A regex built as ``'~^' . $x . '$~i'``: the file fixes the delimiters and the
+        modifiers (no ``e``), so the request only supplies part of the pattern (a search
+        term), it cannot turn the replacement into code."""
+        while node.type in ("parenthesized_expression", "argument") and node.named_child_count:
+            node = node.named_children[-1]
+        if node.type == "encapsed_string" and node.named_child_count >= 2:
+            first, last = node.named_children[0], node.named_children[-1]
+            if first.type != "string_content" or last.type != "string_content":
+                return False
+            head, tail = bytes(first.text), bytes(last.text)
+        elif node.type == "binary_expression":
+            parts: list[Node] = []
+            cur = node
+            while cur.type == "binary_expression" and len(parts) < 64:
+                op = cur.child_by_field_name("operator")
+                if op is None or op.type != ".":
+                    return False
+                parts.append(cur.child_by_field_name("right"))
+                cur = cur.child_by_field_name("left")
+            a, b = self.value(cur, scope), self.value(parts[0], scope)
+            if a is None or b is None:
+                return False
+            head, tail = a, b
+        else:
+            return False
+        if not head or head[:1].isalnum() or head[:1] in b"\\ \t\r\n":
+            return False
+        close = {b"(": b")", b"{": b"}", b"[": b"]", b"<": b">"}.get(head[:1], head[:1])
+        flags = re.search(re.escape(close) + rb"([a-zA-Z]*)$", tail)
+        return flags is not None and b"e" not in flags.group(1)
+
     def _check_write(self, name: str, node: Node, scope: int, args: list[Node]) -> None:
         """A request-named file written with request data; a constant web shell dropped to
         disk (its code is analysed as a layer); request data written to a fixed file (kept
         for an ``include`` of the same file)."""
         if name in STREAM_WRITERS:
+            shell = self._shell_stdin(args[0], scope)
+            if shell is not None and (chain := self.taint(args[1], scope)):
+                self.sinks.append("proc_open")
+                self._report(SinkKind.COMMAND, f"standard input of {shell}", chain, node)
+                return
             path_node = self._opened_path(args[0], scope)
             data_node = args[1]
         else:
@@ -1393,6 +1502,26 @@ class PhpAnalyser:
         data = self.value(data_node, scope)
         if data and deob.looks_like_code(data):
             self._maybe_layer(data, node, (f"{name} (code written to a file)",), executed=False)
+
+    def _shell_stdin(self, handle: Node, scope: int) -> str | None:
+        """``$pipes[0]`` where ``$pipes`` came from ``proc_open(<a shell>, $spec, $pipes)``:
+        what is written there is typed into a command interpreter."""
+        if handle.type != "subscript_expression" or handle.named_child_count != 2:
+            return None
+        pipes = _var_name(handle.named_children[0])
+        if not pipes or self.value(handle.named_children[1], scope) != b"0":
+            return None
+        pattern = re.compile(rb"(?i)(?<![\w$>:])proc_open\s*\(")
+        for match in list(pattern.finditer(self.data))[:16]:
+            call = self._climb(self._node_at(match.start()), ("function_call_expression",), 3)
+            args = _args(call) if call is not None else []
+            if len(args) < 3 or _var_name(args[2]) != pipes or self.scope_of(call) != scope:
+                continue
+            command = self.value(args[0], scope)
+            text = command if command is not None else bytes(args[0].text)
+            if _SHELL.search(text[:200]):
+                return f"proc_open({_short(args[0], 30)})"
+        return None
 
     def _opened_path(self, handle: Node, scope: int) -> Node | None:
         """The path argument of the ``fopen`` that produced ``$handle``."""

