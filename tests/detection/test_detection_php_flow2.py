@@ -176,3 +176,21 @@ def test_concatenation_folder_fuzz_never_crashes(pieces: list[str], shape: int) 
     analysis = analyse_php(source.encode())
     assert time.monotonic() - start < MAX_SECONDS * 8
     assert isinstance(analysis.paths, tuple)
+
+
+def test_nul_bytes_in_a_binary_literal_do_not_blind_the_parser() -> None:
+    blob = "'\x07\x00\xe0\x00\x1b'"
+    sample = (
+        f"<?php $b = {blob}; $k = $_POST['k'];\n"
+        "for ($i = 0; $i < 5; $i++) { $b[$i] = chr((ord($b[$i]) - ord($k[$i])) % 256); }\n"
+        "$f = create_function('', $b); $f();\n"
+    ).encode("latin-1")
+    analysis = analyse_php(sample)
+    assert any(p.kind is SinkKind.CODE for p in analysis.paths)
+    benign = f"<?php $b = {blob}; echo strlen($b) . $_GET['x'];\n".encode("latin-1")
+    assert not run_detectors("b.php", benign, ())
+    # the folder still sees the literal's real bytes
+    folded = analyse_php(
+        b"<?php $z = '\x00ZXZhbCgkX0dFVFsxXSk7'; eval(base64_decode(substr($z, 1)));"
+    )
+    assert folded.paths and folded.paths[0].layer == 1

@@ -373,6 +373,11 @@ class PhpAnalyser:
 
     # -- locating nodes --------------------------------------------------------------------
 
+    def source(self, node: Node) -> bytes:
+        """The original bytes of ``node`` (the tree is built from a copy whose NUL bytes,
+        which stop the PHP grammar inside string literals, are replaced)."""
+        return self.data[node.start_byte : node.end_byte]
+
     def _node_at(self, offset: int) -> Node:
         self.budget.spend_nodes(4)
         return self.root.descendant_for_byte_range(offset, offset + 1)
@@ -678,9 +683,9 @@ class PhpAnalyser:
             out = bytearray()
             for child in node.named_children:
                 if child.type == "escape_sequence":
-                    out += child.text[1:]
+                    out += self.source(child)[1:]
                 else:
-                    out += child.text
+                    out += self.source(child)
             return bytes(out)
         if kind in ("encapsed_string", "heredoc", "heredoc_body", "nowdoc", "nowdoc_body"):
             out = bytearray()
@@ -688,7 +693,7 @@ class PhpAnalyser:
                 if child.type in ("heredoc_start", "heredoc_end"):
                     continue
                 if child.type in ("string_content", "nowdoc_string"):
-                    out += child.text
+                    out += self.source(child)
                 elif child.type == "escape_sequence":
                     out += _decode_double(child.text)
                 else:
@@ -1575,7 +1580,9 @@ def analyse_php(data: bytes, budget: Budget | None = None, layer: int = 0) -> An
     """Parse ``data`` as PHP and return the request-input paths into sinks it contains."""
     budget = budget or Budget()
     analyser = PhpAnalyser(data, budget, layer)
-    tree = _parser().parse(analyser.data)
+    # a NUL byte inside a string literal (binary packed payloads) breaks the grammar and
+    # turns the whole file into one error node: parse a same-length copy without them
+    tree = _parser().parse(analyser.data.replace(b"\x00", b"\x01"))
     analyser.root = tree.root_node
     analyser.state.sources = len(_SUPERGLOBAL_RE.findall(analyser.data))
     analyser.check_sinks()

@@ -683,7 +683,7 @@ class Interpreter:
             if t in ("heredoc_start", "heredoc_end"):
                 continue
             if t in ("string_content", "nowdoc_string"):
-                out += child.text
+                out += self.analyser.source(getattr(child, "raw", child))
             elif t == "escape_sequence":
                 out += _decode_double(child.text)
             elif t == "heredoc_body":
@@ -1014,6 +1014,8 @@ def run_function(analyser: PhpAnalyser, name: str, args: list[Node], scope: int)
     attempts = [_prefixed(values, n) for n in PREFIXES]
     if attempts[0] is None:
         attempts[0] = values
+    else:  # the file's own decoder over a long blob: what packers do; worth more time
+        interp.deadline = analyser.budget.grace()
     for attempt in attempts:
         if attempt is None or interp.file_steps <= 0:
             continue
