@@ -63,7 +63,8 @@ POSITIVES: dict[str, str] = {
     ),
     # a decoder written as a plain top-level loop: replayed up to the sink
     "toplevel-loop-decoder": (
-        "<?php\nfor ($i = 0, $e = '" + "".join(f"{ord(c) + 1:02x}" for c in "system($_GET['c']);")
+        "<?php\nfor ($i = 0, $e = '"
+        + "".join(f"{ord(c) + 1:02x}" for c in "system($_GET['c']);")
         + "', $d = ''; $i < strlen($e); $i += 2) {\n"
         "  $d .= chr(hexdec(substr($e, $i, 2)) - 1);\n}\neval($d);\n"
     ),
@@ -101,7 +102,8 @@ BENIGN: dict[str, str] = {
         "eval($code);\n"
     ),
     "toplevel-constant-config": (
-        "<?php\n$src = '';\nfor ($i = 0; $i < 3; $i++) { $src .= '$cfg[' . $i . '] = ' . $i . ';'; }\n"
+        "<?php\n$src = '';\n"
+        "for ($i = 0; $i < 3; $i++) { $src .= '$cfg[' . $i . '] = ' . $i . ';'; }\n"
         "eval($src);\necho $cfg[2];\n"
     ),
     "regex-interpolated-fixed-delimiters": (
