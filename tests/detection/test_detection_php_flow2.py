@@ -150,6 +150,7 @@ def test_long_packer_decodes_a_prefix_within_the_budget() -> None:
         b"<?php $r = $k('ab', '', 'sabyabsabteabm'); $r($z);",
         b"<?php $g = str_replace('q', '', 'aqsqsqeqrqt'); $g($x);",
         b'<?php eval("\\$x=gzin"."flate(\'abc\');");',
+        b'<?php $g = "\\x61\\156\\x75\\156\\x61"; $z = $$g; $z($y);',
     ],
 )
 def test_gate_atoms_for_code_assembled_in_the_file(sample: bytes) -> None:

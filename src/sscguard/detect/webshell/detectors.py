@@ -113,6 +113,7 @@ _PHP_SOURCE = re.compile(
     rb"|function\s+\w+\s*\([^)]{0,80}\)\s*\{[^}]{0,400}\b(chr|ord)\s*\("
     rb"|(?<![\w$>:])(eval|assert)\s*\(\s*\$[^\s()\[\]{};,.]{1,120}\s*\)"
     rb"|(str_replace|\$\w+)\s*\(\s*['\"][^'\"]{1,16}['\"]\s*,\s*['\"]['\"]\s*,\s*['\"]"
+    rb"|\\x[0-9a-f]{2}\\[0-7]{3}\\x[0-9a-f]{2}|\\[0-7]{3}\\x[0-9a-f]{2}\\[0-7]{3}"
     rb"|(?<![\w$>:])eval\s*\(\s*(\"[^\"\n]{0,60}\"|'[^'\n]{0,60}')\s*\.\s*['\"]"
 )
 #: Files a built-in YARA rule already flags are parsed only up to this size (for the
