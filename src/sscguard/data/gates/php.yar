@@ -47,6 +47,8 @@ rule php_source
         $s34 = /(str_replace|\$\w+)\s*\(\s*['"][^'"]{1,16}['"]\s*,\s*['"]['"]\s*,\s*['"]/ nocase
         // hex and octal escapes alternating in one literal (an obfuscator's output)
         $s36 = /\\x[0-9a-f]{2}\\[0-7]{3}\\x[0-9a-f]{2}|\\[0-7]{3}\\x[0-9a-f]{2}\\[0-7]{3}/ nocase
+        // a payload carried in the file's own doc comments, read back through reflection
+        $s37 = /getDocComment\s*\(/ nocase
         $s35 = /(^|[^\w$>:])eval\s*\(\s*("[^"\n]{0,60}"|'[^'\n]{0,60}')\s*\.\s*['"]/ nocase
     condition:
         any of them

@@ -114,6 +114,7 @@ _PHP_SOURCE = re.compile(
     rb"|(?<![\w$>:])(eval|assert)\s*\(\s*\$[^\s()\[\]{};,.]{1,120}\s*\)"
     rb"|(str_replace|\$\w+)\s*\(\s*['\"][^'\"]{1,16}['\"]\s*,\s*['\"]['\"]\s*,\s*['\"]"
     rb"|\\x[0-9a-f]{2}\\[0-7]{3}\\x[0-9a-f]{2}|\\[0-7]{3}\\x[0-9a-f]{2}\\[0-7]{3}"
+    rb"|getDocComment\s*\("
     rb"|(?<![\w$>:])eval\s*\(\s*(\"[^\"\n]{0,60}\"|'[^'\n]{0,60}')\s*\.\s*['\"]"
 )
 #: Files a built-in YARA rule already flags are parsed only up to this size (for the
@@ -136,7 +137,7 @@ _QUICK_SOURCES = (
     b"import_request_variables", b"filter_input", b"exif_read_data", b"_post", b"_get", b"$$",
     b"fsockopen", b"stream_socket_client", b"socket_create", b"urldecode", b"gzdecode", b"pack",
     b"$_session", b"reflectionfunction", b"fputs", b"fwrite", b"file_put_contents", b"'<?php",
-    b'"<?php', b"function", b"eval", b"assert", b"str_replace", b"''", b'""',
+    b'"<?php', b"function", b"eval", b"assert", b"str_replace", b"''", b'""', b"getdoccomment",
 )  # fmt: skip
 
 

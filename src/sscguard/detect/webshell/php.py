@@ -341,6 +341,12 @@ _SHELL = re.compile(
     rb"(?i)(^|[/\\\s'\"])(ba|da|z|k|c|tc|a)?sh(\.exe)?(\s+-i)?\s*$|(^|[/\\\s'\"])cmd(\.exe)?\b"
     rb"|powershell|COMSPEC"
 )
+#: Pure interpreter built-ins the folder may call on folded scalars (string positions,
+#: case, radix, padding); the decoders in ``deob.UNARY`` and the rest are folded above.
+_PURE_SCALAR = {
+    "strpos", "stripos", "strlen", "ucfirst", "ltrim", "rtrim", "dechex", "hexdec", "octdec",
+    "decoct", "bindec", "decbin", "intval", "strval", "bin2hex", "abs",
+}  # fmt: skip
 _ASSIGN_TYPES = {
     "assignment_expression", "augmented_assignment_expression", "reference_assignment_expression",
 }  # fmt: skip
@@ -370,6 +376,8 @@ class PhpAnalyser:
         self._interp_cache: dict[int, bytes | None] = {}
         self._importers: dict[int, tuple[Step, ...]] | None = None
         self._written: dict[bytes, tuple[Step, ...]] = {}
+        #: variables also changed by ``+=``, ``++`` ...: not foldable to one constant
+        self._mutated: set[tuple[int, str]] = set()
 
     # -- locating nodes --------------------------------------------------------------------
 
@@ -476,10 +484,14 @@ class PhpAnalyser:
             if parent is None:
                 continue
             scope = self.scope_of(parent)
+            if parent.type == "update_expression":
+                self._mutated.add((scope, name))  # ``$i++``: a counter, never one constant
+                continue
             if parent.type in _ASSIGN_TYPES and parent.child_by_field_name("left") == target:
                 op = parent.children[1].type if parent.child_count > 2 else "="
                 right = parent.child_by_field_name("right")
                 if op not in ("=", ".=", "??="):
+                    self._mutated.add((scope, name))
                     continue  # ``&=``, ``+=`` ...: the result is a number
                 out.append(
                     _Assign(
@@ -733,6 +745,8 @@ class PhpAnalyser:
             return self._const_var((scope, name), depth, int(node.start_byte)) if name else None
         if kind == "function_call_expression":
             return self._call_value(node, scope, depth)
+        if kind == "member_call_expression":
+            return self._doc_comment(node, scope, depth)
         if kind == "subscript_expression" and node.named_child_count == 2:
             return self._subscript_value(node, scope, depth)
         if kind == "name":
@@ -763,6 +777,44 @@ class PhpAnalyser:
             if len(out) > MAX_VALUE_BYTES:
                 return bytes(out[:MAX_VALUE_BYTES])
         return bytes(out)
+
+    def _doc_comment(self, node: Node, scope: int, depth: int) -> bytes | None:
+        """``(new ReflectionClass('C'))->getDocComment()`` (or ``ReflectionFunction``): the
+        ``/** ... */`` comment written above that class or function in this file. Shells
+        hide their payload there; the file's own text is all it takes to read it."""
+        method = node.child_by_field_name("name")
+        obj = node.child_by_field_name("object")
+        if method is None or obj is None or method.text.lower() != b"getdoccomment":
+            return None
+        while obj.type == "parenthesized_expression" and obj.named_child_count:
+            obj = obj.named_children[-1]
+        creations = [obj] if obj.type == "object_creation_expression" else []
+        if (var := _var_name(obj)) is not None:
+            creations += [a.value for a in self._assigns(var) if a.scope == scope and a.value]
+        for new in creations:
+            if new.type != "object_creation_expression" or not new.named_child_count:
+                continue
+            cls = new.named_children[0].text.lower().lstrip(b"\\")
+            args = _args(new)
+            target = self.value(args[0], scope, depth + 1) if args else None
+            if cls not in (b"reflectionclass", b"reflectionfunction") or not target:
+                continue
+            keyword = rb"class" if cls == b"reflectionclass" else rb"function"
+            found = re.search(
+                rb"(?i)\b" + keyword + rb"\s+" + re.escape(target.strip().lstrip(b"\\")) + rb"\b",
+                self.data,
+            )
+            if found is None:
+                continue
+            decl = self._climb(
+                self._node_at(found.start()), ("class_declaration", "function_definition"), 3
+            )
+            comment = decl.prev_named_sibling if decl is not None else None
+            if comment is not None and comment.type == "comment":
+                text = self.source(comment)
+                if text.startswith(b"/**"):
+                    return text
+        return None
 
     def _subscript_value(self, node: Node, scope: int, depth: int) -> bytes | None:
         base, index = node.named_children
@@ -895,7 +947,7 @@ class PhpAnalyser:
         constant anyway because the loop variable is not.
         """
         assigns = [a for a in self._assigns(key[1]) if a.scope == key[0]]
-        if not assigns or len(assigns) > 64:
+        if not assigns or len(assigns) > 64 or key in self._mutated:
             return None
         end = len(assigns) - 1
         if at is not None:
@@ -1003,6 +1055,8 @@ class PhpAnalyser:
                 result = vals[0] * min(int(vals[1]), MAX_VALUE_BYTES // max(1, len(vals[0])))
             except ValueError:
                 return None
+        elif name in _PURE_SCALAR and args and len(args) <= 3 and None not in vals:
+            result = self._builtin(name, [v for v in vals if v is not None])
         if result is None:
             return None
         result = result[:MAX_VALUE_BYTES]
@@ -1011,6 +1065,19 @@ class PhpAnalyser:
         if name in deob.UNARY and name not in ("strtolower", "strtoupper", "trim"):
             self._maybe_layer(result, node, (name,), executed=False)
         return result
+
+    @staticmethod
+    def _builtin(name: str, values: list[bytes]) -> bytes | None:
+        """A pure built-in of the interpreter on folded scalar arguments (``strpos`` ...)."""
+        from sscguard.detect.webshell.phpinterp import BUILTINS, NotConstantError, to_bytes
+
+        try:
+            out = BUILTINS[name](list(values))
+        except (NotConstantError, ValueError, OverflowError, IndexError, TypeError):
+            return None
+        if out is False or out is None or isinstance(out, dict):
+            return None
+        return to_bytes(out)
 
     def _replace(
         self, name: str, args: list[Node], subject: bytes, scope: int, depth: int
