@@ -47,6 +47,15 @@ rule php_source
         // a PHP page written by the file itself (a dropper)
         $s28 = /(fputs|fwrite|file_put_contents)\s*\([^;]{0,200}<\?(php|=|\s)/ nocase
         $s31 = /['"]<\?php\s*@?(eval|assert|system|passthru|exec|shell_exec)/ nocase
+        // code assembled in the file itself: eval/assert of a bare variable, a packer's
+        // junk token stripped out of a literal, eval of concatenated literals
+        $s33 = /(^|[^\w$>:])(eval|assert)\s*\(\s*\$[^\s()\[\]{};,.]{1,120}\s*\)/ nocase
+        $s34 = /(str_replace|\$\w+)\s*\(\s*['"][^'"]{1,16}['"]\s*,\s*['"]['"]\s*,\s*['"]/ nocase
+        // hex and octal escapes alternating in one literal (an obfuscator's output)
+        $s36 = /\\x[0-9a-f]{2}\\[0-7]{3}\\x[0-9a-f]{2}|\\[0-7]{3}\\x[0-9a-f]{2}\\[0-7]{3}/ nocase
+        // a payload carried in the file's own doc comments, read back through reflection
+        $s37 = /getDocComment\s*\(/ nocase
+        $s35 = /(^|[^\w$>:])eval\s*\(\s*("[^"\n]{0,60}"|'[^'\n]{0,60}')\s*\.\s*['"]/ nocase
     condition:
         any of them
 }

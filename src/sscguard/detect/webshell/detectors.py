@@ -111,6 +111,11 @@ _PHP_SOURCE = re.compile(
     rb"|\bnew\s+ReflectionFunction|(fputs|fwrite|file_put_contents)\s*\([^;]{0,200}<\?(php|=|\s)"
     rb"|['\"]<\?php\s*@?(eval|assert|system|passthru|exec|shell_exec)"
     rb"|function\s+\w+\s*\([^)]{0,80}\)\s*\{[^}]{0,400}\b(chr|ord)\s*\("
+    rb"|(?<![\w$>:])(eval|assert)\s*\(\s*\$[^\s()\[\]{};,.]{1,120}\s*\)"
+    rb"|(str_replace|\$\w+)\s*\(\s*['\"][^'\"]{1,16}['\"]\s*,\s*['\"]['\"]\s*,\s*['\"]"
+    rb"|\\x[0-9a-f]{2}\\[0-7]{3}\\x[0-9a-f]{2}|\\[0-7]{3}\\x[0-9a-f]{2}\\[0-7]{3}"
+    rb"|getDocComment\s*\("
+    rb"|(?<![\w$>:])eval\s*\(\s*(\"[^\"\n]{0,60}\"|'[^'\n]{0,60}')\s*\.\s*['\"]"
 )
 #: Files a built-in YARA rule already flags are parsed only up to this size (for the
 #: explained path); bigger ones would cost parse time without changing the verdict.
@@ -132,7 +137,7 @@ _QUICK_SOURCES = (
     b"import_request_variables", b"filter_input", b"exif_read_data", b"_post", b"_get", b"$$",
     b"fsockopen", b"stream_socket_client", b"socket_create", b"urldecode", b"gzdecode", b"pack",
     b"$_session", b"reflectionfunction", b"fputs", b"fwrite", b"file_put_contents", b"'<?php",
-    b'"<?php', b"function",
+    b'"<?php', b"function", b"eval", b"assert", b"str_replace", b"''", b'""', b"getdoccomment",
 )  # fmt: skip
 
 

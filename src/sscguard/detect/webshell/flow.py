@@ -19,6 +19,9 @@ MAX_TOTAL_DECODED = 4 << 20  # all decoded bytes of one file together
 MAX_NODES = 400_000  # syntax nodes visited per file, all layers together
 MAX_SECONDS = 0.25  # wall-clock budget per file, all layers together
 MAX_STEPS = 12  # steps kept in one explained path
+#: extra wall-clock time granted once per file to a decoder run over a long constant blob
+#: (a packer's own decoder): the file's total stays bounded by MAX_SECONDS + this
+DECODER_GRACE_SECONDS = 0.25
 
 
 class SinkKind(enum.Enum):
@@ -91,6 +94,14 @@ class Budget:
     decoded: int = MAX_TOTAL_DECODED
     exhausted: str = ""
     calls: int = 0
+    graced: bool = False
+
+    def grace(self) -> float:
+        """Move the deadline once by ``DECODER_GRACE_SECONDS``; returns the deadline."""
+        if not self.graced and not self.exhausted:
+            self.graced = True
+            self.deadline = max(self.deadline, time.monotonic()) + DECODER_GRACE_SECONDS
+        return self.deadline
 
     def spend_nodes(self, count: int = 1) -> bool:
         """Use ``count`` node visits; False once any bound is reached."""

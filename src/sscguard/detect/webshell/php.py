@@ -115,6 +115,7 @@ _PASS_TYPES = {
 _ESCAPES = {b"n": b"\n", b"t": b"\t", b"r": b"\r", b"v": b"\v", b"e": b"\x1b", b"f": b"\f"}
 _MAX_DEPTH = 120
 _MAX_ARRAY = 4096  # entries of one folded constant array
+_MAX_CONCAT = 65_536  # operands of one concatenation chain folded iteratively
 _METHOD_ARG_STEPS = 3  # longest call-site path followed into a method parameter
 
 
@@ -339,8 +340,23 @@ _TYPE_CHECK = re.compile(
     rb"|image/|\.(jpe?g|png|gif|zip)\b|allowed|extension|strrchr|preg_match|in_array"
     rb"|preg_replace"
 )
-_WHITELIST_CLASS = re.compile(rb"^(.)\[\^[A-Za-z0-9_\\\-]{1,40}\][+*]?\1[a-zA-Z]*$")
-_ASSIGN_TYPES = {"assignment_expression", "augmented_assignment_expression"}
+_WHITELIST_CLASS = re.compile(
+    rb"^(.)(\[\^[A-Za-z0-9_\\\-]{1,40}\]|\[?\\W\]?)[+*]?\1[a-zA-Z]*$"
+)  # ``[^a-z0-9_-]`` or ``\W``: only word characters survive
+#: A command interpreter (what a proc_open'd process must be for its stdin to be commands).
+_SHELL = re.compile(
+    rb"(?i)(^|[/\\\s'\"])(ba|da|z|k|c|tc|a)?sh(\.exe)?(\s+-i)?\s*$|(^|[/\\\s'\"])cmd(\.exe)?\b"
+    rb"|powershell|COMSPEC"
+)
+#: Pure interpreter built-ins the folder may call on folded scalars (string positions,
+#: case, radix, padding); the decoders in ``deob.UNARY`` and the rest are folded above.
+_PURE_SCALAR = {
+    "strpos", "stripos", "strlen", "ucfirst", "ltrim", "rtrim", "dechex", "hexdec", "octdec",
+    "decoct", "bindec", "decbin", "intval", "strval", "bin2hex", "abs",
+}  # fmt: skip
+_ASSIGN_TYPES = {
+    "assignment_expression", "augmented_assignment_expression", "reference_assignment_expression",
+}  # fmt: skip
 
 
 class PhpAnalyser:
@@ -367,8 +383,15 @@ class PhpAnalyser:
         self._interp_cache: dict[int, bytes | None] = {}
         self._importers: dict[int, tuple[Step, ...]] | None = None
         self._written: dict[bytes, tuple[Step, ...]] = {}
+        #: variables also changed by ``+=``, ``++`` ...: not foldable to one constant
+        self._mutated: set[tuple[int, str]] = set()
 
     # -- locating nodes --------------------------------------------------------------------
+
+    def source(self, node: Node) -> bytes:
+        """The original bytes of ``node`` (the tree is built from a copy whose NUL bytes,
+        which stop the PHP grammar inside string literals, are replaced)."""
+        return self.data[node.start_byte : node.end_byte]
 
     def _node_at(self, offset: int) -> Node:
         self.budget.spend_nodes(4)
@@ -468,10 +491,14 @@ class PhpAnalyser:
             if parent is None:
                 continue
             scope = self.scope_of(parent)
+            if parent.type == "update_expression":
+                self._mutated.add((scope, name))  # ``$i++``: a counter, never one constant
+                continue
             if parent.type in _ASSIGN_TYPES and parent.child_by_field_name("left") == target:
                 op = parent.children[1].type if parent.child_count > 2 else "="
                 right = parent.child_by_field_name("right")
                 if op not in ("=", ".=", "??="):
+                    self._mutated.add((scope, name))
                     continue  # ``&=``, ``+=`` ...: the result is a number
                 out.append(
                     _Assign(
@@ -627,11 +654,42 @@ class PhpAnalyser:
                 if assign is None:
                     continue
                 scope = self.scope_of(assign)
+                if self._fixed_names(assign.child_by_field_name("left"), scope):
+                    continue  # ``foreach (array('_GET', ...) as $k) $$k = ...``: fixed names
                 chain = self.taint(assign.child_by_field_name("right"), scope)
                 where = assign
             if chain and scope not in found:
                 found[scope] = (*chain, Step(_short(where), _line(where)))[-MAX_STEPS:]
         return found
+
+    def _fixed_names(self, target: Node | None, scope: int) -> bool:
+        """``$$k`` where ``$k`` only takes constant values (a literal, or a loop over a
+        constant array): the assignment writes a few known variables, it does not let the
+        request create arbitrary ones."""
+        if target is None or target.type != "dynamic_variable_name" or not target.named_child_count:
+            return False
+        name = _var_name(target.named_children[0])
+        loop = target.parent
+        for _ in range(8):  # the nearest enclosing ``foreach (<constant array> as $name)``
+            if loop is None or loop.type in _FUNC_TYPES:
+                break
+            if (
+                loop.type == "foreach_statement"
+                and loop.named_child_count >= 2
+                and _var_name(loop.named_children[1]) == name
+            ):
+                return self.array_value(loop.named_children[0], scope) is not None
+            loop = loop.parent
+        assigns = [a for a in self._assigns(name or "") if a.scope == scope]
+        if not name or not assigns:
+            return False
+        for assign in assigns:
+            if assign.value is None and assign.source is not None:
+                if self.array_value(assign.source, scope) is None:
+                    return False
+            elif self.value(assign.value, scope) is None:
+                return False
+        return True
 
     # -- constant folding ----------------------------------------------------------------
 
@@ -644,9 +702,9 @@ class PhpAnalyser:
             out = bytearray()
             for child in node.named_children:
                 if child.type == "escape_sequence":
-                    out += child.text[1:]
+                    out += self.source(child)[1:]
                 else:
-                    out += child.text
+                    out += self.source(child)
             return bytes(out)
         if kind in ("encapsed_string", "heredoc", "heredoc_body", "nowdoc", "nowdoc_body"):
             out = bytearray()
@@ -654,7 +712,7 @@ class PhpAnalyser:
                 if child.type in ("heredoc_start", "heredoc_end"):
                     continue
                 if child.type in ("string_content", "nowdoc_string"):
-                    out += child.text
+                    out += self.source(child)
                 elif child.type == "escape_sequence":
                     out += _decode_double(child.text)
                 else:
@@ -675,6 +733,8 @@ class PhpAnalyser:
             op = node.child_by_field_name("operator")
             if left is None or right is None or op is None:
                 return None
+            if op.type == ".":
+                return self._concat_value(node, scope, depth)
             a = self.value(left, scope, depth + 1)
             b = self.value(right, scope, depth + 1) if a is not None else None
             if a is None or b is None:
@@ -692,12 +752,75 @@ class PhpAnalyser:
             return self._const_var((scope, name), depth, int(node.start_byte)) if name else None
         if kind == "function_call_expression":
             return self._call_value(node, scope, depth)
+        if kind == "member_call_expression":
+            return self._doc_comment(node, scope, depth)
         if kind == "subscript_expression" and node.named_child_count == 2:
             return self._subscript_value(node, scope, depth)
         if kind == "name":
             return self._define_value(node.text, depth)
         if kind in ("error_suppression_expression", "cast_expression") and node.named_child_count:
             return self.value(node.named_children[-1], scope, depth + 1)
+        return None
+
+    def _concat_value(self, node: Node, scope: int, depth: int) -> bytes | None:
+        """``'a' . 'b' . ... . 'z'``: a left-deep chain walked iteratively, so a blob split
+        into thousands of concatenated pieces folds without deep recursion."""
+        parts: list[Node] = []
+        cur = node
+        while cur.type == "binary_expression" and len(parts) < _MAX_CONCAT:
+            op = cur.child_by_field_name("operator")
+            left, right = cur.child_by_field_name("left"), cur.child_by_field_name("right")
+            if op is None or op.type != "." or left is None or right is None:
+                break
+            parts.append(right)
+            cur = left
+        parts.append(cur)
+        out = bytearray()
+        for part in reversed(parts):
+            value = self.value(part, scope, depth + 1)
+            if value is None:
+                return None
+            out += value
+            if len(out) > MAX_VALUE_BYTES:
+                return bytes(out[:MAX_VALUE_BYTES])
+        return bytes(out)
+
+    def _doc_comment(self, node: Node, scope: int, depth: int) -> bytes | None:
+        """``(new ReflectionClass('C'))->getDocComment()`` (or ``ReflectionFunction``): the
+        ``/** ... */`` comment written above that class or function in this file. Shells
+        hide their payload there; the file's own text is all it takes to read it."""
+        method = node.child_by_field_name("name")
+        obj = node.child_by_field_name("object")
+        if method is None or obj is None or method.text.lower() != b"getdoccomment":
+            return None
+        while obj.type == "parenthesized_expression" and obj.named_child_count:
+            obj = obj.named_children[-1]
+        creations = [obj] if obj.type == "object_creation_expression" else []
+        if (var := _var_name(obj)) is not None:
+            creations += [a.value for a in self._assigns(var) if a.scope == scope and a.value]
+        for new in creations:
+            if new.type != "object_creation_expression" or not new.named_child_count:
+                continue
+            cls = new.named_children[0].text.lower().lstrip(b"\\")
+            args = _args(new)
+            target = self.value(args[0], scope, depth + 1) if args else None
+            if cls not in (b"reflectionclass", b"reflectionfunction") or not target:
+                continue
+            keyword = rb"class" if cls == b"reflectionclass" else rb"function"
+            found = re.search(
+                rb"(?i)\b" + keyword + rb"\s+" + re.escape(target.strip().lstrip(b"\\")) + rb"\b",
+                self.data,
+            )
+            if found is None:
+                continue
+            decl = self._climb(
+                self._node_at(found.start()), ("class_declaration", "function_definition"), 3
+            )
+            comment = decl.prev_named_sibling if decl is not None else None
+            if comment is not None and comment.type == "comment":
+                text = self.source(comment)
+                if text.startswith(b"/**"):
+                    return text
         return None
 
     def _subscript_value(self, node: Node, scope: int, depth: int) -> bytes | None:
@@ -744,6 +867,8 @@ class PhpAnalyser:
             out: list[tuple[bytes, bytes]] = []
             auto = 0
             for element in node.named_children[:_MAX_ARRAY]:
+                if element.type == "comment":
+                    continue
                 kids = [c for c in element.named_children if c.type != "comment"]
                 if element.type != "array_element_initializer" or not kids:
                     return None
@@ -829,7 +954,7 @@ class PhpAnalyser:
         constant anyway because the loop variable is not.
         """
         assigns = [a for a in self._assigns(key[1]) if a.scope == key[0]]
-        if not assigns or len(assigns) > 64:
+        if not assigns or len(assigns) > 64 or key in self._mutated:
             return None
         end = len(assigns) - 1
         if at is not None:
@@ -937,6 +1062,8 @@ class PhpAnalyser:
                 result = vals[0] * min(int(vals[1]), MAX_VALUE_BYTES // max(1, len(vals[0])))
             except ValueError:
                 return None
+        elif name in _PURE_SCALAR and args and len(args) <= 3 and None not in vals:
+            result = self._builtin(name, [v for v in vals if v is not None])
         if result is None:
             return None
         result = result[:MAX_VALUE_BYTES]
@@ -945,6 +1072,19 @@ class PhpAnalyser:
         if name in deob.UNARY and name not in ("strtolower", "strtoupper", "trim"):
             self._maybe_layer(result, node, (name,), executed=False)
         return result
+
+    @staticmethod
+    def _builtin(name: str, values: list[bytes]) -> bytes | None:
+        """A pure built-in of the interpreter on folded scalar arguments (``strpos`` ...)."""
+        from sscguard.detect.webshell.phpinterp import BUILTINS, NotConstantError, to_bytes
+
+        try:
+            out = BUILTINS[name](list(values))
+        except (NotConstantError, ValueError, OverflowError, IndexError, TypeError):
+            return None
+        if out is False or out is None or isinstance(out, dict):
+            return None
+        return to_bytes(out)
 
     def _replace(
         self, name: str, args: list[Node], subject: bytes, scope: int, depth: int
@@ -974,6 +1114,22 @@ class PhpAnalyser:
             if len(out) > MAX_VALUE_BYTES:
                 return None
         return out
+
+    def _toplevel_value(self, node: Node, scope: int) -> bytes | None:
+        """``eval($d)`` at the top level where ``$d`` is built by top-level code the folder
+        cannot follow (loops): replay that code in the interpreter (see ``run_toplevel``)."""
+        while node.type in ("parenthesized_expression", "argument") and node.named_child_count:
+            node = node.named_children[-1]
+        name = _var_name(node)
+        if scope != 0 or not name or self.budget.exhausted:
+            return None
+        key = (-1, name, int(node.start_byte))
+        if key not in self.state.consts_at:
+            from sscguard.detect.webshell.phpinterp import run_toplevel
+
+            self.state.consts_at[key] = None
+            self.state.consts_at[key] = run_toplevel(self, int(node.start_byte), name)
+        return self.state.consts_at[key]
 
     def _interpret(
         self, name: str, args: list[Node], scope: int, depth: int, node: Node
@@ -1098,7 +1254,7 @@ class PhpAnalyser:
             if prop is not None:
                 return self.variable_taint((0, "->" + prop.text.decode("utf-8", "replace")))
             return None
-        if kind in ("assignment_expression", "augmented_assignment_expression"):
+        if kind in _ASSIGN_TYPES:
             return self.taint(node.child_by_field_name("right"), scope, depth + 1)
         if kind in _CALL_TYPES:
             return self._call_taint(node, scope, depth)
@@ -1287,7 +1443,8 @@ class PhpAnalyser:
             self.sinks.append(name)
             sink_kind = SinkKind.CODE if name in CODE_SINKS else SinkKind.COMMAND
             if name in CODE_SINKS and args:
-                decoded = self.value(args[-1] if name == "create_function" else args[0], scope)
+                code_arg = args[-1] if name == "create_function" else args[0]
+                decoded = self.value(code_arg, scope) or self._toplevel_value(code_arg, scope)
                 if decoded:
                     self._maybe_layer(decoded, node, (name,), executed=True)
             # the command itself, not output or option arguments (``exec($cmd, $out)``)
@@ -1317,7 +1474,11 @@ class PhpAnalyser:
                 code = self.value(args[1], scope)
                 if code:
                     self._maybe_layer(code, node, (f"{name}/e",), executed=True)
-            elif pattern is None and (chain := self.taint(args[0], scope)):
+            elif (
+                pattern is None
+                and not self._fixed_delimiters(args[0], scope)
+                and (chain := self.taint(args[0], scope))
+            ):
                 self._report(SinkKind.CODE, f"{name} with a request-chosen pattern", chain, node)
             return
         if name in CALLBACKS and args:
@@ -1364,11 +1525,45 @@ class PhpAnalyser:
         prefix = self.value(left, scope)
         return bool(prefix and prefix.strip())
 
+    def _fixed_delimiters(self, node: Node, scope: int) -> bool:
+        """A regex built as ``'~^' . $x . '$~i'``: the file fixes the delimiters and the
+        modifiers (no ``e``), so the request only supplies part of the pattern (a search
+        term), it cannot turn the replacement into code."""
+        head = self._const_edge(node, scope, first=True)
+        tail = self._const_edge(node, scope, first=False)
+        if not head or not tail or head[:1].isalnum() or head[:1] in b"\\ \t\r\n":
+            return False
+        close = {b"(": b")", b"{": b"}", b"[": b"]", b"<": b">"}.get(head[:1], head[:1])
+        flags = re.search(re.escape(close) + rb"([a-zA-Z]*)$", tail)
+        return flags is not None and b"e" not in flags.group(1)
+
+    def _const_edge(self, node: Node, scope: int, first: bool, depth: int = 0) -> bytes | None:
+        """The constant text a string expression always starts (``first``) or ends with."""
+        while node.type in ("parenthesized_expression", "argument") and node.named_child_count:
+            node = node.named_children[-1]
+        if depth > 64:
+            return None
+        if node.type == "encapsed_string" and node.named_child_count:
+            edge = node.named_children[0 if first else -1]
+            return self.source(edge) if edge.type == "string_content" else None
+        if node.type == "binary_expression":
+            op = node.child_by_field_name("operator")
+            if op is None or op.type != ".":
+                return None
+            side = node.child_by_field_name("left" if first else "right")
+            return self._const_edge(side, scope, first, depth + 1) if side is not None else None
+        return self.value(node, scope)
+
     def _check_write(self, name: str, node: Node, scope: int, args: list[Node]) -> None:
         """A request-named file written with request data; a constant web shell dropped to
         disk (its code is analysed as a layer); request data written to a fixed file (kept
         for an ``include`` of the same file)."""
         if name in STREAM_WRITERS:
+            shell = self._shell_stdin(args[0], scope)
+            if shell is not None and (chain := self.taint(args[1], scope)):
+                self.sinks.append("proc_open")
+                self._report(SinkKind.COMMAND, f"standard input of {shell}", chain, node)
+                return
             path_node = self._opened_path(args[0], scope)
             data_node = args[1]
         else:
@@ -1400,6 +1595,26 @@ class PhpAnalyser:
         data = self.value(data_node, scope)
         if data and deob.looks_like_code(data):
             self._maybe_layer(data, node, (f"{name} (code written to a file)",), executed=False)
+
+    def _shell_stdin(self, handle: Node, scope: int) -> str | None:
+        """``$pipes[0]`` where ``$pipes`` came from ``proc_open(<a shell>, $spec, $pipes)``:
+        what is written there is typed into a command interpreter."""
+        if handle.type != "subscript_expression" or handle.named_child_count != 2:
+            return None
+        pipes = _var_name(handle.named_children[0])
+        if not pipes or self.value(handle.named_children[1], scope) != b"0":
+            return None
+        pattern = re.compile(rb"(?i)(?<![\w$>:])proc_open\s*\(")
+        for match in list(pattern.finditer(self.data))[:16]:
+            call = self._climb(self._node_at(match.start()), ("function_call_expression",), 3)
+            args = _args(call) if call is not None else []
+            if len(args) < 3 or _var_name(args[2]) != pipes or self.scope_of(call) != scope:
+                continue
+            command = self.value(args[0], scope)
+            text = command if command is not None else bytes(args[0].text)
+            if _SHELL.search(text[:200]):
+                return f"proc_open({_short(args[0], 30)})"
+        return None
 
     def _opened_path(self, handle: Node, scope: int) -> Node | None:
         """The path argument of the ``fopen`` that produced ``$handle``."""
@@ -1453,7 +1668,9 @@ def analyse_php(data: bytes, budget: Budget | None = None, layer: int = 0) -> An
     """Parse ``data`` as PHP and return the request-input paths into sinks it contains."""
     budget = budget or Budget()
     analyser = PhpAnalyser(data, budget, layer)
-    tree = _parser().parse(analyser.data)
+    # a NUL byte inside a string literal (binary packed payloads) breaks the grammar and
+    # turns the whole file into one error node: parse a same-length copy without them
+    tree = _parser().parse(analyser.data.replace(b"\x00", b"\x01"))
     analyser.root = tree.root_node
     analyser.state.sources = len(_SUPERGLOBAL_RE.findall(analyser.data))
     analyser.check_sinks()

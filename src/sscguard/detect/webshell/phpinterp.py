@@ -36,7 +36,10 @@ MAX_STEPS = 60_000  # evaluation steps of one run
 MAX_FILE_STEPS = 240_000  # all runs of one file together
 MAX_CALL_DEPTH = 6
 MAX_ARRAY = 65_536
-PREFIX = 3072  # string arguments are cut to this for the second, prefix run
+PREFIX = 2048  # string arguments are cut to this for the second, prefix run
+#: prefix sizes tried in turn when a decoder runs out of steps (character loops cost ~20
+#: steps a byte: the shortest still decodes a few hundred bytes of payload)
+PREFIXES = (PREFIX, 512, 128)
 
 Key = int | bytes
 Value = Any  # bytes | int | float | bool | None | dict[Key, Value]
@@ -401,6 +404,65 @@ for _name in deob.UNARY:
     BUILTINS.setdefault(_name, _b_unary(_name))
 
 
+MAX_FUNCTION_NODES = 20_000  # syntax nodes of one function body copied for the interpreter
+_MAX_TREE_DEPTH = 300
+
+
+class Lite:
+    """A plain-Python copy of a syntax node: decoders loop over the same few nodes thousands
+    of times, and reading a tree-sitter node's fields costs a C call and a new object each
+    time. ``raw`` keeps the original for the constant folder."""
+
+    __slots__ = ("children", "fields", "fnames", "named_children", "raw", "text", "type")
+
+    type: str
+    text: bytes
+    children: list[Lite]
+    named_children: list[Lite]
+    fields: dict[str, Lite]
+    fnames: list[str | None]
+    raw: Node
+
+    @property
+    def named_child_count(self) -> int:
+        return len(self.named_children)
+
+    @property
+    def child_count(self) -> int:
+        return len(self.children)
+
+    def child_by_field_name(self, name: str) -> Lite | None:
+        return self.fields.get(name)
+
+    def field_name_for_child(self, index: int) -> str | None:
+        return self.fnames[index]
+
+
+def lite(node: Node, budget: list[int], depth: int = 0) -> Lite:
+    """Copy ``node`` and its subtree (bounded by ``budget[0]`` nodes and a depth)."""
+    budget[0] -= 1
+    if budget[0] < 0 or depth > _MAX_TREE_DEPTH:
+        raise NotConstantError("function too large")
+    out = Lite()
+    out.type = node.type
+    out.text = node.text
+    out.raw = node
+    out.children = []
+    out.named_children = []
+    out.fields = {}
+    out.fnames = []
+    for i, child in enumerate(node.children):
+        copy = lite(child, budget, depth + 1)
+        out.children.append(copy)
+        if child.is_named:
+            out.named_children.append(copy)
+        fname = node.field_name_for_child(i)
+        out.fnames.append(fname)
+        if fname is not None:
+            out.fields.setdefault(fname, copy)
+    return out
+
+
 class Interpreter:
     """Runs functions of one analysed file; shares a step budget across runs."""
 
@@ -409,6 +471,16 @@ class Interpreter:
         self.file_steps = MAX_FILE_STEPS
         self.steps = 0
         self.deadline = analyser.budget.deadline
+        self._compiled: dict[int, Lite | None] = {}
+
+    def _function_tree(self, scope: int, node: Node) -> Lite:
+        if scope not in self._compiled:
+            self._compiled[scope] = None
+            self._compiled[scope] = lite(node, [MAX_FUNCTION_NODES])
+        tree = self._compiled[scope]
+        if tree is None:
+            raise NotConstantError("function too large")
+        return tree
 
     def _tick(self) -> None:
         self.steps -= 1
@@ -445,7 +517,8 @@ class Interpreter:
         if depth >= MAX_CALL_DEPTH or fn.node is None:
             raise NotConstantError("depth")
         env: dict[str, Value] = {}
-        params = fn.node.child_by_field_name("parameters")
+        tree = self._function_tree(fn.scope, fn.node)
+        params = tree.child_by_field_name("parameters")
         plist = [p for p in params.named_children if p.type == "simple_parameter"] if params else []
         for i, p in enumerate(plist):
             pname = p.child_by_field_name("name")
@@ -456,7 +529,7 @@ class Interpreter:
                 env[key] = self.eval(default, {})
             else:
                 env[key] = None
-        body = fn.node.child_by_field_name("body")
+        body = tree.child_by_field_name("body")
         try:
             self.exec(body, env, depth)
         except _ReturnError as ret:
@@ -598,7 +671,7 @@ class Interpreter:
 
     def _string(self, node: Node, env: dict[str, Value], depth: int) -> Value:
         if node.type in ("string", "nowdoc", "nowdoc_body"):
-            value = self.analyser.value(node, 0)
+            value = self.analyser.value(getattr(node, "raw", node), 0)
             if value is None:
                 raise NotConstantError("string")
             return value
@@ -610,7 +683,7 @@ class Interpreter:
             if t in ("heredoc_start", "heredoc_end"):
                 continue
             if t in ("string_content", "nowdoc_string"):
-                out += child.text
+                out += self.analyser.source(getattr(child, "raw", child))
             elif t == "escape_sequence":
                 out += _decode_double(child.text)
             elif t == "heredoc_body":
@@ -855,6 +928,8 @@ class Interpreter:
         out: dict[Key, Value] = {}
         auto = 0
         for element in node.named_children:
+            if element.type == "comment":
+                continue
             kids = [c for c in element.named_children if c.type != "comment"]
             if element.type != "array_element_initializer" or not kids:
                 raise NotConstantError("array element")
@@ -900,6 +975,7 @@ _EXPR: dict[str, Any] = {
     "name": Interpreter._name,
     "variable_name": Interpreter._variable,
     "assignment_expression": Interpreter._assignment,
+    "reference_assignment_expression": Interpreter._assignment,  # a copy: enough for decoders
     "augmented_assignment_expression": Interpreter._augmented,
     "update_expression": Interpreter._update,
     "binary_expression": Interpreter._binary,
@@ -933,23 +1009,81 @@ def run_function(analyser: PhpAnalyser, name: str, args: list[Node], scope: int)
         values = [_argument_value(analyser, a, scope) for a in args]
     except NotConstantError:
         return None
-    prefixed = _prefixed(values)
-    # a long blob: decode its prefix only (the full run would not fit the time budget)
-    for attempt in (prefixed,) if prefixed is not None else (values,):
+    # a long blob: decode its prefix only (the full run would not fit the time budget); a
+    # decoder that runs out of steps on it is tried again on shorter prefixes
+    attempts = [_prefixed(values, n) for n in PREFIXES]
+    if attempts[0] is None:
+        attempts[0] = values
+    else:  # the file's own decoder over a long blob: what packers do; worth more time
+        interp.deadline = analyser.budget.grace()
+    for attempt in attempts:
         if attempt is None or interp.file_steps <= 0:
-            return None
+            continue
         try:
             result = interp.run(name, attempt)
-        except (NotConstantError, RecursionError, ValueError, OverflowError, MemoryError):
-            continue
+        except NotConstantError as exc:
+            if str(exc) == "steps":
+                continue  # a shorter prefix may fit
+            return None
+        except (RecursionError, ValueError, OverflowError, MemoryError):
+            return None
         if isinstance(result, bytes | int | float):
             return to_bytes(result)[:MAX_VALUE_BYTES]
         return None
     return None
 
 
-def _prefixed(values: list[Value]) -> list[Value] | None:
-    """The arguments with long strings cut to a prefix (None when nothing is long)."""
-    if not any(isinstance(v, bytes) and len(v) > PREFIX for v in values):
+def _prefixed(values: list[Value], size: int) -> list[Value] | None:
+    """The arguments with long strings cut to ``size`` bytes (None when nothing is longer)."""
+    if not any(isinstance(v, bytes) and len(v) > size for v in values):
         return None
-    return [v[:PREFIX] if isinstance(v, bytes) else v for v in values]
+    return [v[:size] if isinstance(v, bytes) else v for v in values]
+
+
+MAX_TOPLEVEL_STATEMENTS = 400  # top-level statements replayed before one sink
+
+
+def run_toplevel(analyser: PhpAnalyser, before: int, name: str) -> bytes | None:
+    """The string ``$name`` holds when the top-level code reaches byte offset ``before``.
+
+    Packers also decode in plain top-level loops (``for (...; $i++) $d .= chr(...);
+    eval($d);``). The top-level statements that end before the sink are replayed in order;
+    one that cannot be run statically (request input, I/O, a construct not modelled) is
+    skipped, and when the step or time budget runs out inside a loop, what the loop has
+    built so far is used (for character-wise decoders: a prefix of the payload).
+    """
+    root = analyser.root
+    if root is None:
+        return None
+    statements = [
+        s
+        for s in root.named_children
+        if s.end_byte <= before
+        and s.type not in ("php_tag", "text", "comment", "text_interpolation")
+    ]
+    if not statements or len(statements) > MAX_TOPLEVEL_STATEMENTS:
+        return None
+    interp = analyser.interpreter()
+    budget = min(MAX_STEPS, interp.file_steps)
+    if budget <= 0:
+        return None
+    interp.steps = budget
+    env: dict[str, Value] = {}
+    nodes = [MAX_FUNCTION_NODES]
+    try:
+        for statement in statements:
+            if statement.type in ("function_definition", "class_declaration"):
+                continue
+            try:
+                interp.exec(lite(statement, nodes), env, 0)
+            except NotConstantError as exc:
+                if str(exc) in ("steps", "time", "function too large"):
+                    break  # keep what the loop built so far
+            except (_BreakError, _ContinueError):
+                continue
+    except (_ReturnError, RecursionError, ValueError, OverflowError, MemoryError):
+        return None
+    finally:
+        interp.file_steps -= budget - max(interp.steps, 0)
+    value = env.get(name)
+    return value[:MAX_VALUE_BYTES] if isinstance(value, bytes) and value else None
