@@ -167,6 +167,9 @@ class SkipCode(enum.Enum):
     UNSUPPORTED = "unsupported"
     NOT_RUN = "not-run"  # a part of a hunt that did not apply (no baseline yet, not live, ...)
     VANISHED = "vanished"  # a live object (process) went away while it was inspected
+    #: a code analyser stopped at a time/size bound: every YARA rule still ran on the whole
+    #: file, the dataflow analysis did not finish (not "incomplete" for the exit code)
+    BOUNDED = "analysis-bounded"
 
 
 #: Skip codes that mean part of the input could not be analysed (exit code 3).

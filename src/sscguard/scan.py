@@ -166,8 +166,10 @@ def _analyse_bytes(
     result.findings.extend(findings_for(shown, data, hits, truncated, size=size, mtime=mtime))
     if not code_analysis:
         return
+    bounded: list[str] = []
     try:
-        result.findings.extend(run_detectors(shown, data, hits, truncated, matcher.gates))
+        result.findings.extend(run_detectors(shown, data, hits, truncated, matcher.gates, bounded))
+        result.skipped.extend(Skipped(shown, SkipCode.BOUNDED, why) for why in bounded)
     except Exception as exc:  # a code analyser bug must not lose the YARA findings
         log.debug("code analysis failed on %r", shown, exc_info=True)
         result.skipped.append(Skipped(shown, SkipCode.ERROR, f"code analysis failed: {exc!r}"))

@@ -25,7 +25,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sscguard.detect.webshell.flow import MAX_PARSE_BYTES, Budget, Step
+from sscguard.detect.webshell.flow import (
+    MAX_PARSE_BYTES,
+    MAX_PARSE_SECONDS,
+    Budget,
+    Step,
+    parse_bounded,
+)
 from sscguard.detect.webshell.php import CALLBACKS, CODE_SINKS, COMMAND_SINKS, PhpAnalyser
 from sscguard.model import Confidence, Evidence, Finding, Location, Severity
 from sscguard.textutil import sanitize
@@ -242,6 +248,17 @@ class _Analyser(PhpAnalyser):
         return super().taint(node, scope, depth)
 
 
+class _ParseStoppedError(Exception):
+    """tree-sitter was stopped by the CPU-time bound."""
+
+
+def _parse(data: bytes) -> Node:
+    tree = parse_bounded(_parser(), data)
+    if tree is None:
+        raise _ParseStoppedError
+    return tree.root_node
+
+
 class _File:
     """One parsed file and the fact queries the capability rules share."""
 
@@ -249,10 +266,10 @@ class _File:
         self.data = _prepare(data[:MAX_PARSE_BYTES])
         self.lower = self.data.lower()
         self.budget = budget
-        self.root = _parser().parse(self.data).root_node
+        self.root = _parse(self.data)
         if _SPLIT_COMMENT.search(self.data):
             self.data = _blank_comments(self.data, self.root)
-            self.root = _parser().parse(self.data).root_node
+            self.root = _parse(self.data)
         fields = frozenset(m.group(1).decode("latin-1") for m in _FORM_FIELD.finditer(self.data))
         self.req = _Analyser(self.data, budget, self.root, fields, location=False)
         self._loc: _Analyser | None = None
@@ -1502,7 +1519,11 @@ def analyse_capabilities(data: bytes, budget: Budget | None = None) -> Report:
     if len(data) > MAX_CAPABILITY_BYTES:
         report.bounded = f"larger than {MAX_CAPABILITY_BYTES} bytes"
         return report
-    f = _File(data, budget)
+    try:
+        f = _File(data, budget)
+    except _ParseStoppedError:
+        report.bounded = budget.exhausted = f"parse took longer than {MAX_PARSE_SECONDS:g} CPU-s"
+        return report
     for rule in _RULES:
         if budget.exhausted:
             break
@@ -1732,6 +1753,8 @@ def detect(ctx: FileContext) -> list[Finding]:
     if not gate_passes(ctx.data, ctx.gates):
         return []
     report = analyse_capabilities(ctx.data, Budget())
+    if report.bounded:
+        ctx.bounded.append(f"php capability analysis: {report.bounded}")
     if not report.capabilities:
         return []
     dual_use = d.is_dual_use(ctx.data)

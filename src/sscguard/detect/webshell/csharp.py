@@ -37,6 +37,7 @@ from sscguard.detect.webshell import deobfuscate as deob
 from sscguard.detect.webshell.aspx_extract import ServerCode
 from sscguard.detect.webshell.flow import (
     MAX_PARSE_BYTES,
+    MAX_PARSE_SECONDS,
     MAX_STEPS,
     MAX_VALUE_BYTES,
     Analysis,
@@ -44,6 +45,7 @@ from sscguard.detect.webshell.flow import (
     FlowPath,
     SinkKind,
     Step,
+    parse_bounded,
 )
 
 Node = Any  # tree_sitter.Node
@@ -1126,7 +1128,10 @@ def analyse_csharp(code: ServerCode, budget: Budget | None = None) -> DotnetAnal
     """Request-input paths and capabilities in a page's C# server code."""
     budget = budget or Budget()
     analyser = CSharpAnalyser(code, budget)
-    tree = _parser().parse(analyser.source)
+    tree = parse_bounded(_parser(), analyser.source)
+    if tree is None:
+        budget.exhausted = f"parse took longer than {MAX_PARSE_SECONDS:g} CPU-s"
+        return DotnetAnalysis(Analysis(language="aspx", bounded=budget.exhausted), ())
     analyser.root = tree.root_node
     analyser.collect(tree.root_node)
     analyser.check()

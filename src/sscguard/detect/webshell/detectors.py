@@ -51,6 +51,8 @@ class FileContext:
     truncated: bool = False
     #: the gate rules the YARA-X pass matched (data/gates); None when no pass ran
     gates: frozenset[str] | None = None
+    #: why an analyser stopped early on this file (reported as ``analysis-bounded`` skips)
+    bounded: list[str] = field(default_factory=list)
     _stats: Stats | None = field(default=None, repr=False)
 
     @property
@@ -283,6 +285,8 @@ def analysis_findings(
     ctx: FileContext, analysis: Analysis, ids: LanguageIds, dual_use: bool = False
 ) -> list[Finding]:
     """Turn one language analysis into findings (paths, decoded layers, packed code)."""
+    if analysis.bounded:
+        ctx.bounded.append(f"{ids.language} analysis: {analysis.bounded}")
     if not (
         analysis.paths
         or analysis.layers
@@ -592,12 +596,19 @@ def run_detectors(
     hits: Sequence[RuleHit],
     truncated: bool = False,
     gates: frozenset[str] | None = None,
+    bounded: list[str] | None = None,
 ) -> list[Finding]:
-    """Every registered detector on one file; a detector's own bounds keep this cheap."""
+    """Every registered detector on one file; a detector's own bounds keep this cheap.
+
+    When an analyser stops at a bound (time, nodes, decoded bytes, parse time) the reason is
+    appended to ``bounded``: the file was still matched by every YARA rule, but its code was
+    not analysed to the end, and a report should say so."""
     ctx = FileContext(path, data, hits, truncated, gates)
     out: list[Finding] = []
     for det in DETECTORS:
         out.extend(det.run(ctx))
+    if bounded is not None:
+        bounded.extend(dict.fromkeys(ctx.bounded))
     return out
 
 

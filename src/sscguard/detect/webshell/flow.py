@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 #: Bounds every analyser respects; the fuzz tests hold them to these.
 MAX_PARSE_BYTES = 2 << 20  # larger inputs are analysed on their first 2 MiB only
@@ -17,7 +18,8 @@ MAX_LAYERS = 4  # nested decoded layers analysed again
 MAX_VALUE_BYTES = 1 << 20  # one constant-folded / decoded string
 MAX_TOTAL_DECODED = 4 << 20  # all decoded bytes of one file together
 MAX_NODES = 400_000  # syntax nodes visited per file, all layers together
-MAX_SECONDS = 0.25  # wall-clock budget per file, all layers together
+MAX_SECONDS = 0.25  # CPU seconds per file, all layers together (``clock``)
+MAX_PARSE_SECONDS = 0.5  # CPU seconds for one tree-sitter parse (error recovery can be slow)
 MAX_STEPS = 12  # steps kept in one explained path
 #: extra wall-clock time granted once per file to a decoder run over a long constant blob
 #: (a packer's own decoder): the file's total stays bounded by MAX_SECONDS + this
@@ -85,11 +87,34 @@ class Analysis:
     bounded: str = ""  # non-empty when a bound cut the analysis short
 
 
+def clock() -> float:
+    """The analysers' clock: CPU time of this thread, so a busy machine (other processes
+    competing for the cores) does not change what is found; wall time would."""
+    return time.thread_time()
+
+
+def parse_bounded(parser: Any, data: bytes, seconds: float = MAX_PARSE_SECONDS) -> Any | None:
+    """``parser.parse(data)`` stopped after ``seconds`` of CPU time (tree-sitter's error
+    recovery is super-linear on some hostile inputs); None when it was stopped."""
+    deadline = clock() + seconds
+
+    def read(offset: int, _point: object) -> bytes:
+        return data[offset : offset + 65536]
+
+    def progress(*_state: object) -> bool:
+        return clock() > deadline
+
+    try:
+        return parser.parse(read, progress_callback=progress)
+    except ValueError:  # "Parsing failed": the progress callback stopped it
+        return None
+
+
 @dataclass(slots=True)
 class Budget:
     """Time, node and decoded-size budget shared by all layers of one file."""
 
-    deadline: float = field(default_factory=lambda: time.monotonic() + MAX_SECONDS)
+    deadline: float = field(default_factory=lambda: clock() + MAX_SECONDS)
     nodes: int = MAX_NODES
     decoded: int = MAX_TOTAL_DECODED
     exhausted: str = ""
@@ -100,7 +125,7 @@ class Budget:
         """Move the deadline once by ``DECODER_GRACE_SECONDS``; returns the deadline."""
         if not self.graced and not self.exhausted:
             self.graced = True
-            self.deadline = max(self.deadline, time.monotonic()) + DECODER_GRACE_SECONDS
+            self.deadline = max(self.deadline, clock()) + DECODER_GRACE_SECONDS
         return self.deadline
 
     def spend_nodes(self, count: int = 1) -> bool:
@@ -112,7 +137,7 @@ class Budget:
             self.exhausted = f"more than {MAX_NODES} syntax nodes"
             return False
         self.calls += 1
-        if self.calls % 512 == 0 and time.monotonic() > self.deadline:
+        if self.calls % 512 == 0 and clock() > self.deadline:
             self.exhausted = f"analysis took longer than {MAX_SECONDS:g} s"
             return False
         return True

@@ -38,6 +38,7 @@ from typing import Any
 
 from sscguard.detect.webshell.flow import (
     MAX_PARSE_BYTES,
+    MAX_PARSE_SECONDS,
     MAX_STEPS,
     MAX_VALUE_BYTES,
     Analysis,
@@ -45,6 +46,7 @@ from sscguard.detect.webshell.flow import (
     FlowPath,
     SinkKind,
     Step,
+    parse_bounded,
 )
 from sscguard.detect.webshell.jspsource import decode_page, java_view
 
@@ -1154,7 +1156,13 @@ def analyse_java(data: bytes, budget: Budget | None = None) -> JavaResult:
     budget = budget or Budget()
     source = java_view(decode_page(data[:MAX_PARSE_BYTES]))
     analyser = JavaAnalyser(source, budget)
-    analyser.root = _parser().parse(source).root_node
+    tree = parse_bounded(_parser(), source)
+    if tree is None:
+        budget.exhausted = f"parse took longer than {MAX_PARSE_SECONDS:g} CPU-s"
+        res = analyser.result
+        res.analysis = Analysis(language="jsp", bounded=budget.exhausted)
+        return res
+    analyser.root = tree.root_node
     analyser.index()
     analyser.check_exec()
     if not budget.exhausted:

@@ -20,7 +20,6 @@ standard handles re-opened onto it (``open(STDIN, ">&S")``, ``dup2``) and a shel
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -31,6 +30,7 @@ from sscguard.detect.webshell.flow import (
     FlowPath,
     SinkKind,
     Step,
+    clock,
 )
 
 MAX_BYTES = 256 << 10  # analysed per file (larger Perl is a program, not a dropped shell)
@@ -379,13 +379,13 @@ def _propagate(
     """Taint to a fixpoint; ``reads``: handles whose read(h, $buf) fills $buf with input
     ("*" for any handle not opened as a file)."""
     taint = _Taint()
-    deadline = time.monotonic() + MAX_SECONDS
+    deadline = clock() + MAX_SECONDS
     scopes = _my_scopes(stmts)
     files = {m.group(1) for s in stmts for m in _OPENED.finditer(s.text)} if reads else set()
     tainted_subs: set[str] = set()
     for _ in range(MAX_ROUNDS):
         changed = False
-        if time.monotonic() > deadline:
+        if clock() > deadline:
             break
         for s in stmts:
             t = s.text

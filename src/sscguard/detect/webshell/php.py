@@ -23,6 +23,7 @@ from sscguard.detect.webshell import deobfuscate as deob
 from sscguard.detect.webshell.flow import (
     MAX_LAYERS,
     MAX_PARSE_BYTES,
+    MAX_PARSE_SECONDS,
     MAX_STEPS,
     MAX_VALUE_BYTES,
     Analysis,
@@ -31,6 +32,7 @@ from sscguard.detect.webshell.flow import (
     FlowPath,
     SinkKind,
     Step,
+    parse_bounded,
 )
 
 Node = Any  # tree_sitter.Node (kept loose: the bindings are typed only partially)
@@ -1670,7 +1672,10 @@ def analyse_php(data: bytes, budget: Budget | None = None, layer: int = 0) -> An
     analyser = PhpAnalyser(data, budget, layer)
     # a NUL byte inside a string literal (binary packed payloads) breaks the grammar and
     # turns the whole file into one error node: parse a same-length copy without them
-    tree = _parser().parse(analyser.data.replace(b"\x00", b"\x01"))
+    tree = parse_bounded(_parser(), analyser.data.replace(b"\x00", b"\x01"))
+    if tree is None:
+        budget.exhausted = f"parse took longer than {MAX_PARSE_SECONDS:g} CPU-s"
+        return Analysis(language="php", bounded=budget.exhausted)
     analyser.root = tree.root_node
     analyser.state.sources = len(_SUPERGLOBAL_RE.findall(analyser.data))
     analyser.check_sinks()

@@ -21,11 +21,10 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import time
 from typing import TYPE_CHECKING, Any
 
 from sscguard.detect.webshell import deobfuscate as deob
-from sscguard.detect.webshell.flow import MAX_VALUE_BYTES
+from sscguard.detect.webshell.flow import MAX_VALUE_BYTES, clock
 
 if TYPE_CHECKING:
     from sscguard.detect.webshell.php import PhpAnalyser
@@ -486,7 +485,7 @@ class Interpreter:
         self.steps -= 1
         if self.steps < 0:
             raise NotConstantError("steps")
-        if self.steps % 2048 == 0 and time.monotonic() > self.deadline:
+        if self.steps % 2048 == 0 and clock() > self.deadline:
             raise NotConstantError("time")
 
     # -- entry -----------------------------------------------------------------------------
