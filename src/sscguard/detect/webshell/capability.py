@@ -248,6 +248,11 @@ class _Analyser(PhpAnalyser):
         return super().taint(node, scope, depth)
 
 
+_IDENT = re.compile(r"[A-Za-z_]\w*", re.ASCII)
+#: a call-shaped identifier: ``name (`` with an optional short comment before the parenthesis
+_CALL_SITE = re.compile(rb"(?<![\w$])([A-Za-z_]\w*)\s*(?:/\*.{0,40}?\*/\s*)?\(")
+
+
 class _ParseStoppedError(Exception):
     """tree-sitter was stopped by the CPU-time bound."""
 
@@ -274,6 +279,7 @@ class _File:
         self.req = _Analyser(self.data, budget, self.root, fields, location=False)
         self._loc: _Analyser | None = None
         self._fields = fields
+        self._call_index: dict[str, list[int]] | None = None
 
     @property
     def loc(self) -> _Analyser:
@@ -286,19 +292,14 @@ class _File:
     def calls(self, *names: str, methods: bool = False) -> Iterator[tuple[Node, int, str]]:
         """Call nodes of the named functions (or methods), with scope and lower-case name."""
         wanted = {n.lower() for n in names}
-        pattern = re.compile(
-            rb"(?i)(?<![\w$])("
-            + b"|".join(re.escape(n.encode()) for n in wanted)
-            + rb")\s*(?:/\*.{0,40}?\*/\s*)?\("
-        )
         seen: set[int] = set()
-        for count, match in enumerate(pattern.finditer(self.data)):
+        for count, start in enumerate(self._call_starts(wanted)):
             if count >= _MAX_HITS or not self.budget.spend_nodes(4):
                 return
-            before = self.data[max(0, match.start() - 8) : match.start()].rstrip()
+            before = self.data[max(0, start - 8) : start].rstrip()
             if before.endswith((b"->", b"::")) != methods:
                 continue
-            node = self.root.descendant_for_byte_range(match.start(), match.start() + 1)
+            node = self.root.descendant_for_byte_range(start, start + 1)
             hops = 0
             while node is not None and hops < 4 and node.type not in _CALL_TYPES:
                 node = node.parent
@@ -310,6 +311,25 @@ class _File:
                 continue
             seen.add(node.id)
             yield node, self.req.scope_of(node), name
+
+    def _call_starts(self, wanted: set[str]) -> list[int]:
+        """Where ``name (`` (a comment may sit before the parenthesis) starts for any wanted
+        name, in file order: from one index of every call-shaped identifier, built on first
+        use (one regular-expression pass per file instead of one per question)."""
+        if not all(_IDENT.fullmatch(n) for n in wanted):  # not an identifier: scan for it
+            pattern = re.compile(
+                rb"(?i)(?<![\w$])("
+                + b"|".join(re.escape(n.encode()) for n in wanted)
+                + rb")\s*(?:/\*.{0,40}?\*/\s*)?\("
+            )
+            return [m.start() for m in pattern.finditer(self.data)]
+        if self._call_index is None:
+            index: dict[str, list[int]] = {}
+            for m in _CALL_SITE.finditer(self.data):
+                index.setdefault(m.group(1).decode("ascii").lower(), []).append(m.start())
+            self._call_index = index
+        found = [start for n in wanted for start in self._call_index.get(n, ())]
+        return sorted(found) if len(wanted) > 1 else found
 
     # -- facts ----------------------------------------------------------------------------
 
