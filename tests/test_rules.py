@@ -199,3 +199,21 @@ def test_builtin_rules_and_gates_do_not_read_the_externals(ruleset: RuleSet) -> 
         compiler.add_source(src.text, origin=src.name)
     compiler.build()
     assert not Matcher(ruleset).uses_externals
+
+
+def test_match_cap_for_builtin_rules_only(tmp_path: Path, ruleset: RuleSet) -> None:
+    """Built-in rules and gates scan with a per-string match cap (memory on hostile files);
+    a user's rule that counts more matches than the cap still works."""
+    from sscguard.rules.yara import BUILTIN_MAX_MATCHES, Matcher
+
+    data = b"<%\n" + b"x = Eval(y) : " * (BUILTIN_MAX_MATCHES * 5)
+    builtin = Matcher(ruleset)
+    builtin.match(data, {})
+    assert {"asp_code", "asp_capability"} <= builtin.gates
+    user_dir = tmp_path / "rules"
+    user_dir.mkdir()
+    (user_dir / "many.yar").write_text(
+        f'rule many_evals {{ strings: $e = "Eval(" condition: #e > {BUILTIN_MAX_MATCHES * 4} }}\n'
+    )
+    with_user = Matcher(compile_rules([str(user_dir)], cache_dir=str(tmp_path / "cache")))
+    assert any(h.rule.id.endswith(":many_evals") for h in with_user.match(data, {}))

@@ -33,6 +33,7 @@ from sscguard.model import AttackRef, Confidence, Severity, SkipCode, Skipped
 log = logging.getLogger(__name__)
 
 BUILTIN_NAMESPACE = "sscguard"
+BUILTIN_MAX_MATCHES = 1000  # per string, when only built-in rules are loaded
 GATE_NAMESPACE = "sscguard_gate"  # internal rules: matched, never reported (see data/gates)
 EXTERNALS = ("filename", "filepath", "extension", "filetype")
 META_KEYS = (
@@ -448,6 +449,11 @@ class Matcher:
         rules = yara_x.Rules.deserialize_from(io.BytesIO(ruleset.compiled_blob))
         self._scanner = yara_x.Scanner(rules)
         self._scanner.set_timeout(timeout_s)
+        if not self.uses_externals:
+            # Built-in rules and gates count at most 3 matches of a string and report the
+            # first few: without a cap one 1 MB page matched a gate string 268,000 times and
+            # took 76 MB. Users' rule packs keep YARA-X's default (they may count more).
+            self._scanner.max_matches_per_pattern(BUILTIN_MAX_MATCHES)
         #: internal gate rules matched by the last scan (see data/gates)
         self.gates: frozenset[str] = frozenset()
         self._timeout_error: type[Exception] = yara_x.TimeoutError
