@@ -98,3 +98,16 @@ def test_registry_ids_are_in_range_and_unique() -> None:
     )
     with pytest.raises(ValueError, match="duplicate"):
         check_registry(clash)
+
+
+def test_include_chosen_by_a_browser_header_is_low_but_by_a_parameter_high() -> None:
+    """Applications include vhost/language files named after Host or Accept-Language; a
+    shell includes what a parameter or cookie names."""
+    from sscguard.detect.webshell.detectors import run_detectors
+
+    app = b"<?php\n$lang = substr($_SERVER['HTTP_ACCEPT_LANGUAGE'], 0, 2);\ninclude $lang;\n"
+    shell = b"<?php\n$f = $_COOKIE['f'];\ninclude $f;\n"
+    app_findings = run_detectors("lang.php", app, ())
+    assert app_findings and all(f.severity is Severity.LOW for f in app_findings)
+    assert any("browser header" in e.detail for f in app_findings for e in f.evidence)
+    assert [f.severity for f in run_detectors("x.php", shell, ())] == [Severity.HIGH]

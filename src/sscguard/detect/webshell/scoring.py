@@ -15,7 +15,9 @@ applied and goes into the finding's evidence.
    corroborating signal: a direct path (at most four steps), a path or payload found inside
    a decoded layer, a built-in YARA rule hit on the same file, a packed file (statistics).
    Capped at high.
-3. An authorisation check (capability, nonce, CSRF or login test) around the sink makes it
+3. An include whose only request input is a standard browser header (Host, Referer,
+   User-Agent, Accept-*) is how applications pick vhost or language files: severity low.
+   An authorisation check (capability, nonce, CSRF or login test) around the sink makes it
    application code behind a permission check: severity low, confidence low.
 4. A dual-use administration tool (file manager, database client) without obfuscation is
    reported in its own low-severity category.
@@ -23,6 +25,7 @@ applied and goes into the finding's evidence.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sscguard.detect.webshell.flow import FlowPath, SinkKind
@@ -81,6 +84,21 @@ def _corroborate(
     return confidence
 
 
+#: Browser headers applications build include paths from (virtual host directories, language
+#: files, mobile templates); a shell chooses its file through a parameter, cookie or body.
+_APP_HEADERS = re.compile(
+    r"(?i)\$_SERVER\s*\[\s*['\"](HTTP_HOST|SERVER_NAME|HTTP_REFERER|HTTP_USER_AGENT"
+    r"|HTTP_ACCEPT(_LANGUAGE|_ENCODING|_CHARSET)?)['\"]"
+)
+
+
+def _header_include(path: FlowPath) -> bool:
+    """An include whose only request input is a standard browser header."""
+    if not path.sink.startswith(("include", "require")) or not path.steps:
+        return False
+    return _APP_HEADERS.search(path.steps[0].label) is not None
+
+
 def score_path(path: FlowPath, ctx: Context) -> Score:
     """Severity and confidence of one source-to-sink path, with the reasons."""
     severity = base_severity(path)
@@ -102,6 +120,12 @@ def score_path(path: FlowPath, ctx: Context) -> Score:
             "the request chooses the file name and extension and nothing checks the file "
             "type (unrestricted upload): medium"
         )
+    if _header_include(path) and path.layer == 0:
+        reasons.append(
+            "the included path comes from a standard browser header (Host, Referer, User-Agent, "
+            "Accept-*), as applications choose vhost or language files: severity low"
+        )
+        return Score(Severity.LOW, Confidence.LOW, tuple(reasons))
     if path.guarded:
         reasons.append("an authorisation check encloses the sink: severity low, confidence low")
         return Score(Severity.LOW, Confidence.LOW, tuple(reasons))
