@@ -111,3 +111,26 @@ def test_include_chosen_by_a_browser_header_is_low_but_by_a_parameter_high() -> 
     assert app_findings and all(f.severity is Severity.LOW for f in app_findings)
     assert any("browser header" in e.detail for f in app_findings for e in f.evidence)
     assert [f.severity for f in run_detectors("x.php", shell, ())] == [Severity.HIGH]
+
+
+def test_include_fenced_by_a_fixed_directory_and_script_name_is_low() -> None:
+    """``include LANG_DIR . $_GET['l'] . '.php'``: an application's local-file-inclusion
+    weakness; ``include '/tmp/' . $_GET['f'] . '.php'`` or a whole request path stays high."""
+    from sscguard.detect.webshell.detectors import run_detectors
+
+    gate = b"<?php\n$trim = 'trim';\n$trim(' ');\n"  # a call through a variable: parse it
+    fenced = gate + b"include(LANG_DIR . $_GET['l'] . '/messages.php');\n"
+    tmp = gate + b"include('/tmp/' . $_GET['f'] . '.php');\n"
+    whole = gate + b"include($_GET['f']);\n"
+    assert [f.severity for f in run_detectors("a.php", fenced, ())] == [Severity.LOW]
+    assert [f.severity for f in run_detectors("b.php", tmp, ())] == [Severity.HIGH]
+    assert [f.severity for f in run_detectors("c.php", whole, ())] == [Severity.HIGH]
+
+
+def test_include_of_request_input_after_a_literal_passes_the_gate() -> None:
+    """The gate sees ``include('/tmp/' . $_GET['f'] ...)``, not only ``include($...``."""
+    from sscguard.detect.webshell.detectors import php_atoms, run_detectors
+
+    page = b"<?php\ninclude('/tmp/' . $_GET['f'] . '.php');\n"
+    assert php_atoms(page)
+    assert [f.severity for f in run_detectors("t.php", page, ())] == [Severity.HIGH]

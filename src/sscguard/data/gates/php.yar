@@ -67,6 +67,7 @@ rule php_sink
         $k2 = /(^|[^\w$>:])(preg_replace|preg_filter)\s*\(\s*(\$|['"][^'"]{0,301}e)/ nocase
         $k3 = /(^|[^\w$>:])(array_map|ob_start|array_filter|array_walk|usort|uasort|uksort)\s*\([^;]{0,120}(\$_|['"](assert|eval|system|exec|passthru|shell_exec|popen|proc_open|create_function)['"])/ nocase
         $k5 = /(^|[^\w$>:])(include|require)(_once)?\s*\(?\s*\$/ nocase
+        $k5b = /(^|[^\w$>:])(include|require)(_once)?\b[^;\n]{0,80}\$_(get|post|request|cookie)/ nocase
         $k6 = "${"
         $k8 = /\$_\w+\s*\[[^\]]{0,40}\]\s*\(/
         $k9 = /->\s*invoke(args)?\s*\(/ nocase

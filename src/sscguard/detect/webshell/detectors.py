@@ -98,6 +98,7 @@ _PHP_SINK = re.compile(
     rb"[^;]{0,120}?(\$_|['\"]" + _DANGER + rb"['\"])"
     rb"|(?:[=(;,.]|echo|print|return)\s*`[^`\n]{0,200}\$"
     rb"|(?<![\w$>:])(include|require)(_once)?\s*\(?\s*\$"
+    rb"|(?<![\w$>:])(include|require)(_once)?\b[^;\n]{0,80}?\$_(GET|POST|REQUEST|COOKIE)"
     rb"|\$\{|\$\w+\s*\(|\$_\w+\s*\[[^\]]{0,40}\]\s*\("
     rb"|->\s*invoke(args)?\s*\(|(?<![\w$>:])(fwrite|fputs)\s*\("
 )

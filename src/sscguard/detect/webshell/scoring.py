@@ -99,6 +99,24 @@ def _header_include(path: FlowPath) -> bool:
     return _APP_HEADERS.search(path.steps[0].label) is not None
 
 
+#: ``include DIR . $x . "/file.php"``: a fixed start (a constant, ``__DIR__``, a relative
+#: literal; not an absolute one such as ``/tmp/``) and a fixed script name at the end; the
+#: request only picks a name in between.
+_FENCED_INCLUDE = re.compile(
+    r"""(?is)^(include|require)(_once)?\s*\(?\s*"""
+    r"""(__DIR__|dirname\s*\(\s*__FILE__\s*\)|[A-Za-z_][A-Za-z0-9_]*|'(?!/)[^']*'|"(?!/)[^"$]*")"""
+    r"""\s*\..*\.\s*(['"])[^'"$]*\.(php\d?|inc|phtml)\4\s*\)?\s*;?\s*$"""
+)
+
+
+def _fenced_include(path: FlowPath) -> bool:
+    """The include's path has a fixed directory before and a fixed script name after the part
+    the request chooses: a local-file-inclusion weakness of an application, not a shell."""
+    if not path.sink.startswith(("include", "require")) or not path.steps:
+        return False
+    return _FENCED_INCLUDE.match(path.steps[-1].label.strip()) is not None
+
+
 def score_path(path: FlowPath, ctx: Context) -> Score:
     """Severity and confidence of one source-to-sink path, with the reasons."""
     severity = base_severity(path)
@@ -124,6 +142,12 @@ def score_path(path: FlowPath, ctx: Context) -> Score:
         reasons.append(
             "the included path comes from a standard browser header (Host, Referer, User-Agent, "
             "Accept-*), as applications choose vhost or language files: severity low"
+        )
+        return Score(Severity.LOW, Confidence.LOW, tuple(reasons))
+    if _fenced_include(path) and path.layer == 0:
+        reasons.append(
+            "the request only picks a name between a fixed directory and a fixed script name "
+            "(a local-file-inclusion weakness of an application, not a shell): severity low"
         )
         return Score(Severity.LOW, Confidence.LOW, tuple(reasons))
     if path.guarded:
