@@ -1770,6 +1770,8 @@ def detect(ctx: FileContext) -> list[Finding]:
         return []
     if any(h.rule.builtin and h.rule.severity >= Severity.MEDIUM for h in ctx.hits):
         return []  # already flagged: the capability model would only add cost
+    if ctx.flagged_high:
+        return []  # an earlier analyser found a high/critical path: same verdict, less cost
     if not gate_passes(ctx.data, ctx.gates):
         return []
     report = analyse_capabilities(ctx.data, Budget())

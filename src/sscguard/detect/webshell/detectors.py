@@ -53,6 +53,8 @@ class FileContext:
     gates: frozenset[str] | None = None
     #: why an analyser stopped early on this file (reported as ``analysis-bounded`` skips)
     bounded: list[str] = field(default_factory=list)
+    #: an earlier detector already reported a high or critical finding on this file
+    flagged_high: bool = False
     _stats: Stats | None = field(default=None, repr=False)
 
     @property
@@ -607,7 +609,10 @@ def run_detectors(
     ctx = FileContext(path, data, hits, truncated, gates)
     out: list[Finding] = []
     for det in DETECTORS:
-        out.extend(det.run(ctx))
+        found = det.run(ctx)
+        out.extend(found)
+        if not ctx.flagged_high:
+            ctx.flagged_high = any(f.severity >= Severity.HIGH for f in found)
     if bounded is not None:
         bounded.extend(dict.fromkeys(ctx.bounded))
     return out
