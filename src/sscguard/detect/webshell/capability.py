@@ -103,6 +103,11 @@ _SCRIPT_CLOSE = re.compile(rb"(?i)</script\s*>")
 _FORM_FIELD = re.compile(
     rb"(?i)<(?:input|textarea|select)\b[^>]{0,300}?\bname\s*=\s*\\?[\"']?([a-z_][a-z0-9_]{0,40})"
 )
+#: a parameter in a link or form action the page renders to itself (``?dir=...&file=``): under
+#: register_globals that name is request input exactly like a form field.
+_LINK_PARAM = re.compile(
+    rb"(?i)\b(?:href|action)\s*=\s*\\?[\"']?[^\"'\s>]{0,200}?[?&]([a-z_][a-z0-9_]{0,40})="
+)
 _AUTH_RE = re.compile(
     r"(?i)(current_user_can|user_can|is_admin|is_super_admin|has_?permission|check_?permission"
     r"|is_?logged_?in|is_?authori[sz]ed|verify_?nonce|check_admin_referer|csrf|checkAccess"
@@ -275,7 +280,11 @@ class _File:
         if _SPLIT_COMMENT.search(self.data):
             self.data = _blank_comments(self.data, self.root)
             self.root = _parse(self.data)
-        fields = frozenset(m.group(1).decode("latin-1") for m in _FORM_FIELD.finditer(self.data))
+        fields = frozenset(
+            m.group(1).decode("latin-1")
+            for pattern in (_FORM_FIELD, _LINK_PARAM)
+            for m in pattern.finditer(self.data)
+        )
         self.req = _Analyser(self.data, budget, self.root, fields, location=False)
         self._loc: _Analyser | None = None
         self._fields = fields
@@ -1049,9 +1058,23 @@ _EXEC_CODE = re.compile(
 _INDEX_NAME = re.compile(rb"(?i)(^|[/\\])index\.(php\d?|html?|asp|aspx|jsp)$")
 
 
-def _fopen_handles(f: _File) -> dict[str, tuple[Node, int, bytes]]:
-    """``$h = fopen(path, mode)`` with a write mode: handle variable -> (call, scope, mode)."""
-    out: dict[str, tuple[Node, int, bytes]] = {}
+def _fixed_page(f: _File, content: Node, scope: int) -> bool:
+    """The content written is one fixed page (a literal or a value folded from literals), not
+    a document the script assembles in a loop, as site generators do."""
+    if f.const(content, scope):
+        return True
+    names = re.findall(r"\$(\w+)", _text(content, 400))[:8]
+    return not any(
+        a.value is not None and f.in_loop(a.value)
+        for name in names
+        for a in f.req._assigns(name)[:40]
+    )
+
+
+def _fopen_handles(f: _File) -> dict[str, list[tuple[Node, int, bytes]]]:
+    """``$h = fopen(path, mode)`` with a write mode: handle variable -> every (call, scope,
+    mode) that assigns it, in source order (a page may reopen the same handle variable)."""
+    out: dict[str, list[tuple[Node, int, bytes]]] = {}
     for node, scope, _name in f.calls("fopen"):
         args = _args(node)
         if len(args) < 2:
@@ -1066,10 +1089,22 @@ def _fopen_handles(f: _File) -> dict[str, tuple[Node, int, bytes]]:
         if parent is not None and parent.type == "assignment_expression":
             left = parent.child_by_field_name("left")
             if left is not None and left.type == "variable_name":
-                out[_text(left, 80).lstrip("$")] = (node, scope, mode)
+                out.setdefault(_text(left, 80).lstrip("$"), []).append((node, scope, mode))
         elif parent is not None and parent.type in ("argument", "arguments"):
-            out[f"@{node.id}"] = (node, scope, mode)
+            out[f"@{node.id}"] = [(node, scope, mode)]
     return out
+
+
+def _opener_for(
+    openers: list[tuple[Node, int, bytes]] | None, writer: Node, scope: int
+) -> tuple[Node, int, bytes] | None:
+    """The fopen() a write goes through: the last one before it in the same scope, else the
+    last one before it, else the first one (a handle opened in a later-defined function)."""
+    if not openers:
+        return None
+    before = [o for o in openers if o[0].start_byte < writer.start_byte]
+    same = [o for o in before if o[1] == scope]
+    return (same or before or openers)[-1 if (same or before) else 0]
 
 
 def _files(f: _File) -> list[Capability]:
@@ -1090,7 +1125,7 @@ def _files(f: _File) -> list[Capability]:
                 key = f"@{handle.id}"
             else:
                 key = _text(handle, 80).lstrip("$")
-            found = handles.get(key)
+            found = _opener_for(handles.get(key), writer, wscope)
             if found is None:
                 continue
             opener, oscope, _mode = found
@@ -1137,7 +1172,11 @@ def _files(f: _File) -> list[Capability]:
             )
             continue
         target_value = f.const(target, oscope) or b""
-        if _INDEX_NAME.search(target_value.strip()) and not data_chain:
+        if (
+            _INDEX_NAME.search(target_value.strip())
+            and not data_chain
+            and _fixed_page(f, content, wscope)
+        ):
             out.append(
                 Capability(
                     DEFACE,
@@ -1167,7 +1206,7 @@ def _files(f: _File) -> list[Capability]:
     for node, _scope, _name in f.calls("touch"):
         args = _args(node)
         if len(args) >= 2 and handles and re.search(r"(?i)mktime|strtotime|\d{9,}", _text(args[1])):
-            for opener, _oscope, _mode in handles.values():
+            for opener, _oscope, _mode in (o for opens in handles.values() for o in opens):
                 if _text(_args(opener)[0]) == _text(args[0]):
                     out.append(
                         Capability(
