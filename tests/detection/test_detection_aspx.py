@@ -308,3 +308,26 @@ def test_gate_rule_passes_every_positive_and_utf16(ruleset: RuleSet) -> None:
         assert "dotnet_page" in matcher.gates, page[:80]
     matcher.match(b"<html><body>static</body></html>", {})
     assert "dotnet_page" not in matcher.gates
+
+
+def test_published_admin_tool_is_dual_use_low() -> None:
+    """A large ASP.NET file manager with a licence header and its own login is the dual-use
+    category (low); the same code without the identity header stays medium."""
+    from sscguard.detect.webshell.detectors import run_detectors
+    from sscguard.model import Severity
+
+    body = (
+        "<%\nif (!User.Identity.IsAuthenticated) { FormsAuthentication.RedirectToLoginPage(); }\n"
+        'string f = Request.Params["file"];\nResponse.WriteFile(f);\n%>\n'
+    )
+    padding = "<!-- " + "help text for the file manager. " * 1400 + "-->\n"
+    tool = HEAD + "<%-- FileBrowser.NET 2.1, Copyright 2024 Example Ltd, licensed under MIT --%>\n"
+    published = (tool + body + padding).encode()
+    anonymous = (HEAD + body + padding).encode()
+    got = run_detectors("files.aspx", published, ())
+    assert got and all(f.severity is Severity.LOW for f in got), [
+        (f.rule_id, f.severity) for f in got
+    ]
+    assert any("dual-use" in e.detail for f in got for e in f.evidence)
+    plain = run_detectors("files.aspx", anonymous, ())
+    assert any(f.rule_id == "SSC-003-436" and f.severity >= Severity.MEDIUM for f in plain)

@@ -306,12 +306,36 @@ def capability_evidence(path: str, cap: Capability) -> list[Evidence]:
     return out
 
 
-def capability_score(rule: CapabilityRule, cap: Capability, yara_hits: int) -> scoring.Score:
+#: capabilities a published administration tool has by design (not loaders or sniffers)
+DUAL_USE_RULES = frozenset({"SSC-003-431", "SSC-003-432", "SSC-003-435", "SSC-003-436"})
+_DUAL_AUTH = re.compile(
+    rb"(?i)FormsAuthentication\.|User\.Identity\.IsAuthenticated"
+    rb"|Session\s*\[\s*\"[^\"]{0,40}(login|auth|user|pass)"
+)
+_DUAL_IDENTITY = re.compile(rb"(?i)(@license|@version|copyright|licensed under|github\.com/)")
+
+
+def is_dual_use(data: bytes) -> bool:
+    """A published ASP.NET administration tool (file manager, database client): large, an
+    identity header (licence, version, project link) near the top and its own login."""
+    return (
+        len(data) >= 40_000
+        and _DUAL_IDENTITY.search(data[:4096]) is not None
+        and _DUAL_AUTH.search(data) is not None
+    )
+
+
+def capability_score(
+    rule: CapabilityRule, cap: Capability, yara_hits: int, dual_use: bool = False
+) -> scoring.Score:
     reasons = [f"{cap.kind} ({cap.detail or cap.sink}): {rule.severity.value}"]
     confidence = rule.confidence
     if yara_hits:
         confidence = Confidence.HIGH if confidence >= Confidence.MEDIUM else Confidence.MEDIUM
         reasons.append(f"{yara_hits} built-in YARA rule(s) also match (+confidence)")
+    if dual_use and rule.rule_id in DUAL_USE_RULES and rule.severity > Severity.LOW:
+        reasons.append("dual-use administration tool (size, own login, identity header): low")
+        return scoring.Score(Severity.LOW, confidence, tuple(reasons))
     return scoring.Score(rule.severity, confidence, tuple(reasons))
 
 
@@ -323,7 +347,7 @@ def group_capabilities(caps: tuple[Capability, ...]) -> dict[str, list[Capabilit
 
 
 def capability_findings(
-    path: str, caps: tuple[Capability, ...], yara_hits: int
+    path: str, caps: tuple[Capability, ...], yara_hits: int, dual_use: bool = False
 ) -> list[tuple[CapabilityRule, scoring.Score, list[Evidence]]]:
     """(rule, score, evidence) per capability ID the page showed, best evidence first."""
     out = []
@@ -332,7 +356,7 @@ def capability_findings(
         evidence: list[Evidence] = []
         for cap in group[:2]:
             evidence.extend(capability_evidence(path, cap))
-        out.append((rule, capability_score(rule, group[0], yara_hits), evidence))
+        out.append((rule, capability_score(rule, group[0], yara_hits, dual_use), evidence))
     return out
 
 
@@ -365,9 +389,11 @@ def detect_dotnet(ctx: FileContext) -> list[Finding]:
         return []
     result = analyse_page(ctx.data, ctx.ext, Budget())
     ids = LanguageIds("aspx", *DOTNET_IDS)
-    out = analysis_findings(ctx, result.analysis, ids)
+    dual_use = is_dual_use(ctx.data)
+    out = analysis_findings(ctx, result.analysis, ids, dual_use)
     yara_hits = sum(1 for h in ctx.hits if h.rule.builtin)
-    for rule, score, evidence in capability_findings(ctx.path, result.capabilities, yara_hits):
+    caps = capability_findings(ctx.path, result.capabilities, yara_hits, dual_use)
+    for rule, score, evidence in caps:
         out.append(make_finding(ctx.path, rule, score, evidence))
     return out
 
