@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 
-from sscguard.model import Evidence, Finding, Location, make_fingerprint
+from sscguard.detect.webshell.phpcomments import all_in_comments, comment_spans
+from sscguard.model import Confidence, Evidence, Finding, Location, Severity, make_fingerprint
 from sscguard.rules.yara import RuleHit
 from sscguard.textutil import excerpt_at, line_of
 
 MAX_EVIDENCE = 4
+_PHP_TAG = re.compile(rb"<\?php\b", re.I)
+
+
+def _php_rule_on_php(language: str, data: bytes) -> bool:
+    """A PHP rule on a file with PHP code, or a language-neutral rule on a PHP file (one with
+    a ``<?php`` tag: other pages' ``<?xml`` must not be lexed as PHP)."""
+    if language == "php":
+        return b"<?" in data
+    return language == "any" and _PHP_TAG.search(data) is not None
 
 
 def file_evidence(path: str, data: bytes, size: int, mtime: str) -> Evidence:
@@ -39,8 +50,21 @@ def findings_for(
     if not hits:
         return out
     identity = file_evidence(path, data, len(data) if size is None else size, mtime)
+    spans: list[tuple[int, int]] | None = None
     for hit in hits:
         rule = hit.rule
+        severity, confidence = rule.severity, rule.confidence
+        quoted = False
+        if rule.builtin and hit.patterns and _php_rule_on_php(rule.language, data):
+            if spans is None:
+                # documentation lives in /* ... */ blocks; a //-commented payload next to
+                # live code is how shells keep alternatives, so line comments do not count
+                spans = comment_spans(data, blocks_only=True)
+            # the open tag itself is an anchor some rules match; it is never "in a comment"
+            code = [p.offset for p in hit.patterns if data[p.offset : p.offset + 2] != b"<?"]
+            quoted = all_in_comments(code, spans)
+            if quoted:
+                severity, confidence = Severity.LOW, Confidence.LOW
         evidence: list[Evidence] = []
         seen: set[str] = set()
         for pattern in sorted(hit.patterns, key=lambda p: p.offset):
@@ -68,6 +92,15 @@ def findings_for(
                 )
             )
         evidence.append(identity)
+        if quoted:
+            evidence.append(
+                Evidence(
+                    kind="note",
+                    location=Location(path),
+                    detail="every match is inside a PHP /* */ comment (quoted code does not run): "
+                    "low",
+                )
+            )
         if truncated:
             evidence.append(
                 Evidence(
@@ -83,8 +116,8 @@ def findings_for(
                 title=rule.title,
                 subject=subject,
                 attack=rule.attack,
-                severity=rule.severity,
-                confidence=rule.confidence,
+                severity=severity,
+                confidence=confidence,
                 why=rule.why,
                 remediation=rule.remediation,
                 evidence=tuple(evidence),
