@@ -65,3 +65,14 @@ def test_lexer_never_fails_and_spans_are_ordered(data: bytes) -> None:
     spans = comment_spans(b"<?php " + data)
     assert all(0 <= s < e <= len(data) + 6 for s, e in spans)
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+
+
+def test_documentation_files_quote_code_at_low(ruleset: RuleSet) -> None:
+    """A Markdown page with a shell example is reported, but low: servers do not run it."""
+    page = b"# Security\n\nNever write this:\n\n```php\n<?php system($_GET['cmd']); ?>\n```\n"
+    hits = Matcher(ruleset).match(page, {})
+    findings = findings_for("docs/security.md", page, hits, False)
+    assert findings and all(f.severity is Severity.LOW for f in findings)
+    assert any("documentation file" in e.detail for f in findings for e in f.evidence)
+    same_as_php = findings_for("docs/security.php", page, hits, False)
+    assert max(f.severity for f in same_as_php) >= Severity.HIGH

@@ -15,6 +15,13 @@ MAX_EVIDENCE = 4
 _PHP_TAG = re.compile(rb"<\?php\b", re.I)
 
 
+_DOC_EXTENSIONS = (".md", ".markdown", ".rst", ".adoc", ".asciidoc")
+
+
+def _is_documentation(path: str) -> bool:
+    return path.lower().endswith(_DOC_EXTENSIONS)
+
+
 def _php_rule_on_php(language: str, data: bytes) -> bool:
     """A PHP rule on a file with PHP code, or a language-neutral rule on a PHP file (one with
     a ``<?php`` tag: other pages' ``<?xml`` must not be lexed as PHP)."""
@@ -51,10 +58,13 @@ def findings_for(
         return out
     identity = file_evidence(path, data, len(data) if size is None else size, mtime)
     spans: list[tuple[int, int]] | None = None
+    documentation = _is_documentation(path)
     for hit in hits:
         rule = hit.rule
         severity, confidence = rule.severity, rule.confidence
         quoted = False
+        if rule.builtin and documentation and severity > Severity.LOW:
+            severity, confidence = Severity.LOW, Confidence.LOW
         if rule.builtin and hit.patterns and _php_rule_on_php(rule.language, data):
             if spans is None:
                 # documentation lives in /* ... */ blocks; a //-commented payload next to
@@ -92,6 +102,15 @@ def findings_for(
                 )
             )
         evidence.append(identity)
+        if rule.builtin and documentation:
+            evidence.append(
+                Evidence(
+                    kind="note",
+                    location=Location(path),
+                    detail="a documentation file (Markdown, reStructuredText, AsciiDoc): web "
+                    "servers do not run it and its code examples are quoted: low",
+                )
+            )
         if quoted:
             evidence.append(
                 Evidence(
