@@ -22,6 +22,16 @@ def _is_documentation(path: str) -> bool:
     return path.lower().endswith(_DOC_EXTENSIONS)
 
 
+def _maybe_in_block_comments(data: bytes, offsets: list[int]) -> bool:
+    """Cheap necessary condition for ``all_in_comments``: every offset has a ``/*`` before it
+    that is not closed before it (the lexer then confirms, strings considered)."""
+    for offset in offsets:
+        opened = data.rfind(b"/*", 0, offset)
+        if opened < 0 or data.find(b"*/", opened + 2, offset) >= 0:
+            return False
+    return bool(offsets)
+
+
 def _php_rule_on_php(language: str, data: bytes) -> bool:
     """A PHP rule on a file with PHP code, or a language-neutral rule on a PHP file (one with
     a ``<?php`` tag: other pages' ``<?xml`` must not be lexed as PHP)."""
@@ -66,13 +76,15 @@ def findings_for(
         if rule.builtin and documentation and severity > Severity.LOW:
             severity, confidence = Severity.LOW, Confidence.LOW
         if rule.builtin and hit.patterns and _php_rule_on_php(rule.language, data):
-            if spans is None:
-                # documentation lives in /* ... */ blocks; a //-commented payload next to
-                # live code is how shells keep alternatives, so line comments do not count
-                spans = comment_spans(data, blocks_only=True)
             # the open tag itself is an anchor some rules match; it is never "in a comment"
             code = [p.offset for p in hit.patterns if data[p.offset : p.offset + 2] != b"<?"]
-            quoted = all_in_comments(code, spans)
+            # documentation lives in /* ... */ blocks; a //-commented payload next to live
+            # code is how shells keep alternatives, so line comments do not count. The cheap
+            # test first: most hits have a match that no /* comment can enclose.
+            if _maybe_in_block_comments(data, code):
+                if spans is None:
+                    spans = comment_spans(data, blocks_only=True)
+                quoted = all_in_comments(code, spans)
             if quoted:
                 severity, confidence = Severity.LOW, Confidence.LOW
         evidence: list[Evidence] = []
