@@ -183,7 +183,7 @@ def test_gate_atoms_leave_ordinary_code_out(sample: bytes) -> None:
 
 
 def test_lite_copy_keeps_fields_and_is_bounded() -> None:
-    from sscguard.detect.webshell.php import _parser
+    from sscguard.detect.webshell.php import php_parser as _parser
     from sscguard.detect.webshell.phpinterp import NotConstantError
 
     tree = _parser().parse(b"<?php $a = $b . 'c'; ++$i;")

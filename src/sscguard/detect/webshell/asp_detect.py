@@ -84,17 +84,14 @@ def _gate(ctx: FileContext) -> bool:
     return _GATE_CODE.search(ctx.data) is not None and _GATE_CAP.search(ctx.data) is not None
 
 
-_DUAL_IDENTITY = re.compile(rb"(?i)(licen[cs]ed? under|@license|copyright \(c\)|\(c\) \d{4})")
 _DUAL_AUTH = re.compile(rb"(?i)session\s*\(\s*\"[^\"]{0,30}(login|logged|admin|user|auth)")
 
 
 def is_dual_use(data: bytes) -> bool:
     """A published ASP administration tool: an identity/licence header and its own login."""
-    return (
-        len(data) >= 20_000
-        and _DUAL_IDENTITY.search(data[:4096]) is not None
-        and _DUAL_AUTH.search(data) is not None
-    )
+    from sscguard.detect.webshell.detectors import is_published_tool
+
+    return is_published_tool(data, _DUAL_AUTH, min_size=20_000)
 
 
 def detect_asp(ctx: FileContext) -> list[Finding]:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sscguard.detect.webshell.flow import (
@@ -32,7 +31,13 @@ from sscguard.detect.webshell.flow import (
     Step,
     parse_bounded,
 )
-from sscguard.detect.webshell.php import CALLBACKS, CODE_SINKS, COMMAND_SINKS, PhpAnalyser
+from sscguard.detect.webshell.php import (
+    CALLBACKS,
+    CODE_SINKS,
+    COMMAND_SINKS,
+    PhpAnalyser,
+    php_parser,
+)
 from sscguard.model import Confidence, Evidence, Finding, Location, Severity
 from sscguard.textutil import sanitize
 
@@ -88,14 +93,6 @@ class Report:
 
 
 # -- parsing ---------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _parser() -> Any:
-    import tree_sitter
-    import tree_sitter_php
-
-    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_php.language_php()))
 
 
 _SCRIPT_OPEN = re.compile(rb"(?i)<script\s+language\s*=\s*[\"']?php[\"']?\s*>")
@@ -263,7 +260,7 @@ class _ParseStoppedError(Exception):
 
 
 def _parse(data: bytes) -> Node:
-    tree = parse_bounded(_parser(), data)
+    tree = parse_bounded(php_parser(), data)
     if tree is None:
         raise _ParseStoppedError
     return tree.root_node

@@ -387,20 +387,29 @@ _DUAL_USE_FEATURES = (
 _DUAL_USE_AUTH = re.compile(
     rb"password_verify|password_hash|\$_SESSION\s*\[[^\]]*(logged|auth|user)"
 )
-_DUAL_USE_IDENTITY = re.compile(
-    rb"(?i)(@license|@link|@version|copyright|licensed under|github\.com/)"
+#: an identity header near the top: licence, version, copyright, project link
+_PUBLISHED_IDENTITY = re.compile(
+    rb"(?i)(@license|@link|@version|copyright|licen[cs]ed under|\(c\) \d{4}|github\.com/)"
 )
 
 
+def is_published_tool(data: bytes, login: re.Pattern[bytes], min_size: int = 40_000) -> bool:
+    """The shape every language's dual-use category shares: a large page with an identity
+    header near the top and its own login (``login`` is the language's login test)."""
+    return (
+        len(data) >= min_size
+        and _PUBLISHED_IDENTITY.search(data[:4096]) is not None
+        and login.search(data) is not None
+    )
+
+
 def is_dual_use(data: bytes) -> bool:
-    """A published administration tool: a file manager or database client with a login.
+    """A published PHP administration tool: a file manager or database client with a login.
 
     Large, many administration features, its own authentication, and an identity header
     (licence, version, project link) near the top; web shells rarely carry all four.
     """
-    if len(data) < 40_000 or not _DUAL_USE_IDENTITY.search(data[:4096]):
-        return False
-    if not _DUAL_USE_AUTH.search(data):
+    if not is_published_tool(data, _DUAL_USE_AUTH):
         return False
     return sum(1 for f in _DUAL_USE_FEATURES if re.search(f, data)) >= 5
 

@@ -312,17 +312,14 @@ _DUAL_AUTH = re.compile(
     rb"(?i)FormsAuthentication\.|User\.Identity\.IsAuthenticated"
     rb"|Session\s*\[\s*\"[^\"]{0,40}(login|auth|user|pass)"
 )
-_DUAL_IDENTITY = re.compile(rb"(?i)(@license|@version|copyright|licensed under|github\.com/)")
 
 
 def is_dual_use(data: bytes) -> bool:
     """A published ASP.NET administration tool (file manager, database client): large, an
     identity header (licence, version, project link) near the top and its own login."""
-    return (
-        len(data) >= 40_000
-        and _DUAL_IDENTITY.search(data[:4096]) is not None
-        and _DUAL_AUTH.search(data) is not None
-    )
+    from sscguard.detect.webshell.detectors import is_published_tool
+
+    return is_published_tool(data, _DUAL_AUTH)
 
 
 def capability_score(

@@ -114,16 +114,13 @@ def _worth_parsing(ctx: FileContext) -> bool:
 
 _DUAL_AUTH = re.compile(rb"session\.(getAttribute|setAttribute)\s*\([^)]*(login|auth|user|pass)",
                         re.I)  # fmt: skip
-_IDENTITY = re.compile(rb"(?i)(@license|@version|copyright|licensed under|github\.com/)")
 
 
 def is_dual_use(data: bytes) -> bool:
     """A published administration tool: large, its own login, an identity header."""
-    return (
-        len(data) >= 40_000
-        and _IDENTITY.search(data[:4096]) is not None
-        and _DUAL_AUTH.search(data) is not None
-    )
+    from sscguard.detect.webshell.detectors import is_published_tool
+
+    return is_published_tool(data, _DUAL_AUTH)
 
 
 def _score(

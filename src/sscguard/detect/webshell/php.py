@@ -181,7 +181,8 @@ def _rx(pattern: bytes) -> re.Pattern[bytes]:
 
 
 @lru_cache(maxsize=1)
-def _parser() -> Any:
+def php_parser() -> Any:
+    """The PHP tree-sitter parser, one per process (the dataflow and capability models)."""
     import tree_sitter
     import tree_sitter_php
 
@@ -1672,7 +1673,7 @@ def analyse_php(data: bytes, budget: Budget | None = None, layer: int = 0) -> An
     analyser = PhpAnalyser(data, budget, layer)
     # a NUL byte inside a string literal (binary packed payloads) breaks the grammar and
     # turns the whole file into one error node: parse a same-length copy without them
-    tree = parse_bounded(_parser(), analyser.data.replace(b"\x00", b"\x01"))
+    tree = parse_bounded(php_parser(), analyser.data.replace(b"\x00", b"\x01"))
     if tree is None:
         budget.exhausted = f"parse took longer than {MAX_PARSE_SECONDS:g} CPU-s"
         return Analysis(language="php", bounded=budget.exhausted)
