@@ -342,5 +342,22 @@ CODE_CHECKS: dict[str, CheckInfo] = {
             "A request value compared with a hash in the file gates writes, mail or queries, "
             "the password check of a private backdoor.",
         ),
+        _info(
+            "SSC-003-500", "Database dumper with credentials in the page (PHP)",
+            (_SHELL, _COLLECT), _H, _CM,
+            "A page with database credentials written into it and no login exports every "
+            "table, or the tables, columns and row ranges the request names: a data-theft tool.",
+        ),
+        _info(
+            "SSC-003-501", "Captures visitors' form or payment-card data (PHP)",
+            (_SHELL, _EXFIL, _PHISH), _H, _CM,
+            "The whole request or card fields are written to a file disguised as an image, "
+            "script or hidden file, or card fields are mailed to a fixed address: a skimmer.",
+        ),
+        _info(
+            "SSC-003-502", "Module of a multi-file web shell (PHP)", (_SHELL, _CMD), _H, _CM,
+            "Values the shell core collects for this file's own form reach mail, a whole SQL "
+            "statement, a command or code: one tab of a modular web shell.",
+        ),
     )
 }  # fmt: skip
