@@ -79,6 +79,30 @@ if (isset($args['to'])) {
     ],
 }
 
+POSITIVE[phptools.RANSOM] = [
+    b"""<?php
+function lock($dir, $key) {
+    foreach (glob($dir . '/*') as $path) {
+        if (is_dir($path)) { lock($path, $key); continue; }
+        $plain = file_get_contents($path);
+        $sealed = openssl_encrypt($plain, 'aes-256-cbc', $key, 0, str_repeat('0', 16));
+        file_put_contents($path, $sealed);
+        rename($path, $path . '.locked');
+    }
+}
+lock($_SERVER['DOCUMENT_ROOT'], $_POST['k']);
+"""
+]
+POSITIVE[phptools.CGI_ENABLER] = [
+    b"""<?php
+@mkdir('cgi', 0755);
+file_put_contents('cgi/.htaccess', "Options +ExecCGI\nAddHandler cgi-script .x\n");
+$prog = "#!/bin/sh\necho 'Content-Type: text/plain'\necho\n\\$QUERY_STRING 2>&1\n";
+file_put_contents('cgi/run.x', $prog);
+chmod('cgi/run.x', 0755);
+"""
+]
+
 BENIGN: dict[str, list[bytes]] = {
     phptools.DB_DUMP: [
         # an admin export: its own login, credentials from the configuration
@@ -132,6 +156,27 @@ mail('owner@example.invalid', $_POST['subject'], $_POST['to']);
 }
 
 
+BENIGN[phptools.RANSOM] = [
+    # encrypts uploads into a separate vault directory, never over the originals
+    b"""<?php
+foreach (glob(UPLOADS . '/*.pdf') as $path) {
+    $sealed = openssl_encrypt(file_get_contents($path), 'aes-256-gcm', KEY, 0, $iv, $tag);
+    file_put_contents(VAULT . '/' . basename($path) . '.enc', $sealed);
+}
+"""
+]
+BENIGN[phptools.CGI_ENABLER] = [
+    # an installer that checks the server configuration and writes its own rewrite rules
+    b"""<?php
+$rules = "Options -Indexes\nRewriteEngine On\nRewriteRule ^(.*)$ index.php [L]\n";
+file_put_contents('.htaccess', $rules);
+if (strpos(file_get_contents('/etc/apache2/apache2.conf'), 'ExecCGI') !== false) {
+    echo 'CGI is enabled somewhere on this server';
+}
+"""
+]
+
+
 def _ids(data: bytes, name: str = "page.php") -> set[str]:
     return {f.rule_id for f in run_detectors(name, data, ()) if f.severity >= Severity.MEDIUM}
 
@@ -172,7 +217,7 @@ def test_registry_holds_the_ids_once() -> None:
 
 
 def test_files_without_the_shapes_are_not_parsed() -> None:
-    assert phptools._wants(b"<?php echo 'hello';") == (False, False, set())
+    assert not phptools._wants(b"<?php echo 'hello';")
     assert phptools.analyse(b"<?php $x = mysqli_query($db, 'SELECT 1');") == ([], "")
 
 

@@ -30,6 +30,7 @@ _DEFACE = attack.ref("T1491", "DS0022 File Creation", "M1047")
 _DOS = attack.ref("T1499", "DS0022 File Creation", "M1047")
 _PHISH = attack.ref("T1566", "DS0022 File Creation", "M1047")
 _EXFIL = attack.ref("T1048", "DS0022 File Creation", "M1047")
+_RANSOM = attack.ref("T1486", "DS0022 File Modification", "M1047")
 
 _REMOVE = (
     "Take the file offline or isolate the host, preserve it with the web server's access "
@@ -358,6 +359,17 @@ CODE_CHECKS: dict[str, CheckInfo] = {
             "SSC-003-502", "Module of a multi-file web shell (PHP)", (_SHELL, _CMD), _H, _CM,
             "Values the shell core collects for this file's own form reach mail, a whole SQL "
             "statement, a command or code: one tab of a modular web shell.",
+        ),
+        _info(
+            "SSC-003-503", "Web ransomware: encrypts the site's files in place (PHP)",
+            (_SHELL, _RANSOM), _H, _CM,
+            "The page walks directories and overwrites each file with an encrypted copy of "
+            "itself, holding the site for ransom.",
+        ),
+        _info(
+            "SSC-003-504", "Enables CGI for a script it drops (PHP)", (_SHELL, _CMD), _H, _CM,
+            "The page writes a configuration that runs files as CGI programs and a shell script "
+            "to run that way, getting commands past disable_functions.",
         ),
     )
 }  # fmt: skip

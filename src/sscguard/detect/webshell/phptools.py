@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sscguard.detect.webshell import capability as cap
@@ -46,7 +46,9 @@ Node = Any  # tree_sitter.Node
 DB_DUMP = "SSC-003-500"
 DATA_CAPTURE = "SSC-003-501"
 SHELL_MODULE = "SSC-003-502"
-ALL_IDS = (DB_DUMP, DATA_CAPTURE, SHELL_MODULE)
+RANSOM = "SSC-003-503"
+CGI_ENABLER = "SSC-003-504"
+ALL_IDS = (DB_DUMP, DATA_CAPTURE, SHELL_MODULE, RANSOM, CGI_ENABLER)
 
 MAX_BYTES = 128 << 10  # the tools and injected snippets are small pages; bigger = an app
 MAX_CAPTURE_BYTES = 256 << 10  # injected core files (a shop's checkout model) are larger
@@ -68,7 +70,8 @@ class Hit:
 
 def _reaching(f: cap._File, node: Node | None, scope: int, depth: int = 4) -> str:
     """The argument's text plus the right-hand sides of every variable it is built from,
-    followed ``depth`` assignments back (breadth first, each variable once)."""
+    followed ``depth`` assignments back (breadth first, each variable once; assignments in
+    the same function, else at the top level)."""
     if node is None:
         return ""
     parts = [cap._text(node, 2000)]
@@ -80,7 +83,9 @@ def _reaching(f: cap._File, node: Node | None, scope: int, depth: int = 4) -> st
             if len(seen) >= _MAX_NAMES or not f.budget.spend_nodes(2):
                 break
             seen.add(name)
-            for assign in f.req._assigns(name)[:12]:
+            assigns = [a for a in f.req._assigns(name) if a.value is not None]
+            local = [a for a in assigns if a.scope == scope] or [a for a in assigns if a.scope == 0]
+            for assign in local[:12]:
                 if assign.value is not None:
                     text = cap._text(assign.value, 2000)
                     parts.append(text)
@@ -348,6 +353,73 @@ def _module(f: cap._File, bags: set[str]) -> list[Hit]:
     return []
 
 
+# -- SSC-003-503: web ransomware -----------------------------------------------------------
+
+_CIPHER = re.compile(r"(?i)\b(mcrypt_encrypt|openssl_encrypt|sodium_crypto_secretbox)\s*\(")
+_WALK = re.compile(rb"(?i)\b(scandir|opendir|glob)\s*\(|RecursiveDirectoryIterator")
+
+
+def _ransom(f: cap._File) -> list[Hit]:
+    """A file's own contents, encrypted, written back to the same path, in a page that
+    walks directories: every file it reaches is locked."""
+    if _WALK.search(f.data) is None:
+        return []
+    for node, scope, _name in f.calls("file_put_contents"):
+        args = cap._args(node)
+        if len(args) < 2:
+            continue
+        content = _reaching(f, args[1], scope)
+        cipher = _CIPHER.search(content)
+        target = " ".join(cap._text(args[0], 200).split())
+        if cipher is None or not target.startswith("$"):
+            continue
+        same = re.search(r"file_get_contents\s*\(\s*" + re.escape(target) + r"\s*\)", content)
+        if same is not None:
+            return [
+                Hit(
+                    RANSOM, cap._line(node),
+                    f"reads each file it walks, encrypts it with {cipher.group(1)}() and "
+                    "writes it back over the original",
+                    Severity.HIGH, (cap._at(node),),
+                )
+            ]  # fmt: skip
+    return []
+
+
+# -- SSC-003-504: CGI enabled for a dropped script ---------------------------------------------
+
+_CGI_DIRECTIVE = re.compile(
+    r"(?i)AddHandler\s+cgi-script|Options\s+\+?ExecCGI|SetHandler\s+cgi-script"
+)
+_SHEBANG = re.compile(r"#!\s*/(usr/)?(local/)?bin/(env\s+)?(sh|bash|perl|python[0-9.]*|ruby)\b")
+
+
+def _cgi(f: cap._File) -> list[Hit]:
+    """The page writes a web-server configuration that runs a directory's files as CGI
+    programs and writes a script there: a way around disable_functions."""
+    writes = list(f.calls("fwrite", "fputs", "file_put_contents"))
+    config = script = None
+    for node, scope, _name in writes:
+        args = cap._args(node)
+        if len(args) < 2:
+            continue
+        content = _reaching(f, args[1], scope, 2)
+        if config is None and _CGI_DIRECTIVE.search(content):
+            config = node
+        if script is None and _SHEBANG.search(content):
+            script = node
+    if config is None or script is None or config.id == script.id:
+        return []
+    return [
+        Hit(
+            CGI_ENABLER, cap._line(config),
+            "writes a configuration that runs files as CGI programs and writes a "
+            "shell-script program for it",
+            Severity.HIGH, (cap._at(config), cap._at(script)),
+        )
+    ]  # fmt: skip
+
+
 # -- the detector ----------------------------------------------------------------------------
 
 
@@ -356,7 +428,23 @@ _JOB_WORDS = (b"ignore_user_abort", b"set_time_limit(0)")
 _REQUEST_WORDS = (b"$_get", b"$_post", b"$_request")
 
 
-_GATES = frozenset({"phptools_dump", "phptools_capture", "phptools_form"})
+@dataclass(frozen=True, slots=True)
+class Wants:
+    """Which rules a file is worth parsing for (from the gate rules and byte tests)."""
+
+    dump: bool = False
+    capture: bool = False
+    bags: set[str] = field(default_factory=set)
+    crypt: bool = False
+    cgi: bool = False
+
+    def __bool__(self) -> bool:
+        return self.dump or self.capture or bool(self.bags) or self.crypt or self.cgi
+
+
+_GATES = frozenset(
+    {"phptools_dump", "phptools_capture", "phptools_form", "phptools_crypt", "phptools_cgi"}
+)
 
 
 def _python_gates(data: bytes) -> frozenset[str]:
@@ -380,12 +468,18 @@ def _python_gates(data: bytes) -> frozenset[str]:
         and not any(s in data for s in _REQUEST_SUPERGLOBAL)
     ):
         out.add("phptools_form")
+    if (
+        any(c in lower for c in (b"mcrypt_encrypt", b"openssl_encrypt", b"sodium_crypto_secretbox"))
+        and b"file_put_contents" in lower
+        and _WALK.search(lower)
+    ):
+        out.add("phptools_crypt")
+    if b"execcgi" in lower or b"cgi-script" in lower:
+        out.add("phptools_cgi")
     return frozenset(out)
 
 
-def _wants(
-    data: bytes, gates: frozenset[str] | None = None, modules: bool = True
-) -> tuple[bool, bool, set[str]]:
+def _wants(data: bytes, gates: frozenset[str] | None = None, modules: bool = True) -> Wants:
     """Cheap tests: (dumper worth parsing, capture worth parsing, bag arrays); ``modules``
     False skips the shell-module test (the file does not have a PHP extension)."""
     if gates is None:
@@ -393,7 +487,7 @@ def _wants(
     dump = "phptools_dump" in gates and _AUTH.search(data) is None
     capture = "phptools_capture" in gates
     bags = _bags(data) if modules and "phptools_form" in gates else set()
-    return dump, capture, bags
+    return Wants(dump, capture, bags, "phptools_crypt" in gates, "phptools_cgi" in gates)
 
 
 _CARD_BYTES = re.compile(rb"cc_?(number|cid|cvv)|getcc(number|cid)")  # on lower-case bytes
@@ -414,23 +508,22 @@ def analyse(
     return _analyse(data, budget or Budget(), _wants(data, gates))
 
 
-def _analyse(
-    data: bytes, budget: Budget, wants: tuple[bool, bool, set[str]]
-) -> tuple[list[Hit], str]:
-    dump, capture, bags = wants
-    if not (dump or capture or bags):
+def _analyse(data: bytes, budget: Budget, wants: Wants) -> tuple[list[Hit], str]:
+    if not wants:
         return [], ""
     try:
         f = cap._File(data, budget)
     except cap._ParseStoppedError:
         return [], "parse took too long"
     hits: list[Hit] = []
-    if capture:
-        hits += _captures(f)
-    if dump and not budget.exhausted:
-        hits += _dumps(f, f.data)
-    if bags and not budget.exhausted:
-        hits += _module(f, bags)
+    steps = (
+        (wants.capture, _captures), (wants.dump, lambda f: _dumps(f, f.data)),
+        (bool(wants.bags), lambda f: _module(f, wants.bags)), (wants.crypt, _ransom),
+        (wants.cgi, _cgi),
+    )  # fmt: skip
+    for wanted, rule in steps:
+        if wanted and not budget.exhausted:
+            hits += rule(f)
     return hits, budget.exhausted
 
 
@@ -463,6 +556,19 @@ RULES: dict[str, RuleInfo] = {
         "mail, a whole SQL statement, a command or code: one tab of a modular web shell.",
         ("T1059",),
     ),
+    RANSOM: RuleInfo(
+        "Web ransomware: encrypts the site's files in place (php)",
+        "The page walks directories and overwrites each file with an encrypted copy of "
+        "itself: the site is held for ransom, and its files are gone unless restored.",
+        ("T1486",),
+    ),
+    CGI_ENABLER: RuleInfo(
+        "Enables CGI for a script it drops (php)",
+        "The page writes a web-server configuration (.htaccess) that runs files as CGI "
+        "programs and writes a shell script to run that way, getting commands past PHP's "
+        "disable_functions.",
+        ("T1059",),
+    ),
 }
 REMEDIATION = (
     "Take the file offline, preserve it with the web server's access logs and compare it with "
@@ -493,7 +599,7 @@ def detect(ctx: FileContext) -> list[Finding]:
     from sscguard.detect.webshell import scoring
 
     wants = _wants(ctx.data, ctx.gates, ctx.ext in d.PHP_EXTS)
-    if not (wants[0] or wants[1] or wants[2]) or not d.is_php(ctx):
+    if not wants or not d.is_php(ctx):
         return []
     hits, bounded = _analyse(ctx.data, Budget(), wants)
     if bounded:
