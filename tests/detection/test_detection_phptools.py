@@ -103,6 +103,19 @@ chmod('cgi/run.x', 0755);
 """
 ]
 
+POSITIVE[phptools.SITE_PACKER] = [
+    b"""<?php
+$zip = new ZipArchive();
+$zip->open(dirname(__FILE__) . '/' . $_POST['name'] . '.zip', ZipArchive::CREATE);
+$it = new RecursiveIteratorIterator(new RecursiveDirectoryIterator(__DIR__));
+foreach ($it as $file) {
+    if ($file->isFile()) { $zip->addFile($file->getPathname()); }
+}
+$zip->close();
+echo 'packed';
+"""
+]
+
 BENIGN: dict[str, list[bytes]] = {
     phptools.DB_DUMP: [
         # an admin export: its own login, credentials from the configuration
@@ -173,6 +186,22 @@ file_put_contents('.htaccess', $rules);
 if (strpos(file_get_contents('/etc/apache2/apache2.conf'), 'ExecCGI') !== false) {
     echo 'CGI is enabled somewhere on this server';
 }
+"""
+]
+
+
+BENIGN[phptools.SITE_PACKER] = [
+    # a gallery streams one album as a zip, behind its login
+    b"""<?php
+session_start();
+if (empty($_SESSION['user'])) { exit; }
+$album = basename($_GET['album']);
+$zip = new ZipArchive();
+$tmp = tempnam(sys_get_temp_dir(), 'alb');
+$zip->open($tmp, ZipArchive::CREATE);
+foreach (scandir(__DIR__ . '/albums/' . $album) as $f) { $zip->addFile($f); }
+$zip->close();
+readfile($tmp);
 """
 ]
 

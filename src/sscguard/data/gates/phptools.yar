@@ -80,3 +80,17 @@ rule phptools_cgi
     condition:
         filesize < 256KB and any of them
 }
+
+// a page that builds a zip archive of what it finds walking directories (site packer)
+rule phptools_pack
+{
+    strings:
+        $z1 = "\\x50\\x4b\\x03\\x04" nocase
+        $z2 = "ZipArchive" nocase
+        $z3 = "PharData" nocase
+        $w1 = "opendir" nocase
+        $w2 = "scandir" nocase
+        $w3 = "RecursiveDirectoryIterator" nocase
+    condition:
+        filesize < 64KB and any of ($z*) and any of ($w*)
+}

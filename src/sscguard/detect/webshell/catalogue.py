@@ -371,5 +371,11 @@ CODE_CHECKS: dict[str, CheckInfo] = {
             "The page writes a configuration that runs files as CGI programs and a shell script "
             "to run that way, getting commands past disable_functions.",
         ),
+        _info(
+            "SSC-003-505", "Site packer: zips the web site for download (PHP)",
+            (_SHELL, _DISCOVER, _CREDS), _M, _CM,
+            "A page with no login walks the site and writes a zip archive of the files the "
+            "request picks: source and configuration packed for theft.",
+        ),
     )
 }  # fmt: skip

@@ -48,7 +48,8 @@ DATA_CAPTURE = "SSC-003-501"
 SHELL_MODULE = "SSC-003-502"
 RANSOM = "SSC-003-503"
 CGI_ENABLER = "SSC-003-504"
-ALL_IDS = (DB_DUMP, DATA_CAPTURE, SHELL_MODULE, RANSOM, CGI_ENABLER)
+SITE_PACKER = "SSC-003-505"
+ALL_IDS = (DB_DUMP, DATA_CAPTURE, SHELL_MODULE, RANSOM, CGI_ENABLER, SITE_PACKER)
 
 MAX_BYTES = 128 << 10  # the tools and injected snippets are small pages; bigger = an app
 MAX_CAPTURE_BYTES = 256 << 10  # injected core files (a shop's checkout model) are larger
@@ -420,6 +421,59 @@ def _cgi(f: cap._File) -> list[Hit]:
     ]  # fmt: skip
 
 
+# -- SSC-003-505: site packer -------------------------------------------------------------------
+
+_ZIP_BUILDER = re.compile(rb"(?i)\\x50\\x4b\\x03\\x04|new\s+ZipArchive\b|new\s+PharData\b")
+_ROOT_WALK = re.compile(
+    rb"(?i)\b(opendir|scandir|RecursiveDirectoryIterator)\s*\(\s*(['\"]\.{1,2}/?['\"]"
+    rb"|\$_SERVER\s*\[\s*['\"]DOCUMENT_ROOT|dirname\s*\(\s*__FILE__|getcwd\s*\(|__DIR__)"
+)
+_ARCHIVE_TO_DISK = re.compile(
+    rb"(?i)\bfopen\s*\([^;]{1,120},\s*['\"][wax]b?['\"]|->\s*open\s*\([^;]{1,120}ZipArchive::"
+    rb"(CREATE|OVERWRITE)|new\s+PharData\s*\("
+)
+
+
+def _packer(f: cap._File) -> list[Hit]:
+    """A page with no login that walks the site from its own directory, the document root or
+    a request-chosen directory and writes a zip archive to disk, with files or the archive
+    chosen by the request: the site's source and configuration packed for download."""
+    data = f.data
+    if _AUTH.search(data) is not None or _REQUEST.search(data.decode("latin-1")) is None:
+        return []
+    builder = _ZIP_BUILDER.search(data)
+    sink = _ARCHIVE_TO_DISK.search(data)
+    if builder is None or sink is None:
+        return []
+    walk = _ROOT_WALK.search(data)
+    if walk is not None:
+        line, label = data.count(b"\n", 0, walk.start()) + 1, walk.group(0).decode("latin-1")
+    else:
+        chosen = next(
+            (n for n, sc, _ in f.calls("opendir", "scandir")
+             if cap._args(n) and f.head_direct(cap._args(n)[0], sc)),
+            None,
+        )  # fmt: skip
+        if chosen is None:
+            return []
+        line, label = cap._line(chosen), cap._short(chosen)
+    return [
+        Hit(
+            SITE_PACKER, line,
+            "walks the site (its own directory, the document root or a directory the request "
+            "names) and writes a zip archive of it, with no login",
+            Severity.MEDIUM,
+            (
+                Step("directory walk: " + label[:60], line),
+                Step("zip archive: " + builder.group(0).decode("latin-1")[:40],
+                     data.count(b"\n", 0, builder.start()) + 1),
+                Step("written to disk: " + " ".join(sink.group(0).decode("latin-1").split())[:60],
+                     data.count(b"\n", 0, sink.start()) + 1),
+            ),
+        )
+    ]  # fmt: skip
+
+
 # -- the detector ----------------------------------------------------------------------------
 
 
@@ -437,13 +491,21 @@ class Wants:
     bags: set[str] = field(default_factory=set)
     crypt: bool = False
     cgi: bool = False
+    pack: bool = False
 
     def __bool__(self) -> bool:
-        return self.dump or self.capture or bool(self.bags) or self.crypt or self.cgi
+        return self.dump or self.capture or bool(self.bags) or self.crypt or self.cgi or self.pack
 
 
 _GATES = frozenset(
-    {"phptools_dump", "phptools_capture", "phptools_form", "phptools_crypt", "phptools_cgi"}
+    {
+        "phptools_dump",
+        "phptools_capture",
+        "phptools_form",
+        "phptools_crypt",
+        "phptools_cgi",
+        "phptools_pack",
+    }
 )
 
 
@@ -476,6 +538,12 @@ def _python_gates(data: bytes) -> frozenset[str]:
         out.add("phptools_crypt")
     if b"execcgi" in lower or b"cgi-script" in lower:
         out.add("phptools_cgi")
+    if (
+        len(data) <= MAX_DUMP_BYTES
+        and any(z in lower for z in (b"\\x50\\x4b\\x03\\x04", b"ziparchive", b"phardata"))
+        and any(w in lower for w in (b"opendir", b"scandir", b"recursivedirectoryiterator"))
+    ):
+        out.add("phptools_pack")
     return frozenset(out)
 
 
@@ -487,7 +555,10 @@ def _wants(data: bytes, gates: frozenset[str] | None = None, modules: bool = Tru
     dump = "phptools_dump" in gates and _AUTH.search(data) is None
     capture = "phptools_capture" in gates
     bags = _bags(data) if modules and "phptools_form" in gates else set()
-    return Wants(dump, capture, bags, "phptools_crypt" in gates, "phptools_cgi" in gates)
+    return Wants(
+        dump, capture, bags, "phptools_crypt" in gates, "phptools_cgi" in gates,
+        "phptools_pack" in gates,
+    )  # fmt: skip
 
 
 _CARD_BYTES = re.compile(rb"cc_?(number|cid|cvv)|getcc(number|cid)")  # on lower-case bytes
@@ -519,7 +590,7 @@ def _analyse(data: bytes, budget: Budget, wants: Wants) -> tuple[list[Hit], str]
     steps = (
         (wants.capture, _captures), (wants.dump, lambda f: _dumps(f, f.data)),
         (bool(wants.bags), lambda f: _module(f, wants.bags)), (wants.crypt, _ransom),
-        (wants.cgi, _cgi),
+        (wants.cgi, _cgi), (wants.pack, _packer),
     )  # fmt: skip
     for wanted, rule in steps:
         if wanted and not budget.exhausted:
@@ -568,6 +639,13 @@ RULES: dict[str, RuleInfo] = {
         "programs and writes a shell script to run that way, getting commands past PHP's "
         "disable_functions.",
         ("T1059",),
+    ),
+    SITE_PACKER: RuleInfo(
+        "Site packer: zips the web site for download (php)",
+        "The page has no login, walks the site from its own directory and writes a zip "
+        "archive of the files the request picks: the site's source and configuration "
+        "(database passwords) packed for theft.",
+        ("T1083", "T1552"),
     ),
 }
 REMEDIATION = (
