@@ -9,9 +9,6 @@ rule phptools_dump
         $t3 = "information_schema.tables" nocase
         $j1 = "ignore_user_abort" nocase
         $j2 = "set_time_limit(0)" nocase
-        $r1 = "$_GET" nocase
-        $r2 = "$_POST" nocase
-        $r3 = "$_REQUEST" nocase
         $k1 = "mysql_connect" nocase
         $k2 = "mysqli_connect" nocase
         $k3 = "mysql_pconnect" nocase
@@ -22,7 +19,7 @@ rule phptools_dump
         $k8 = "sqlsrv_connect" nocase
         $k9 = "oci_connect" nocase
     condition:
-        filesize < 64KB and any of ($k*) and (any of ($t*) or (any of ($j*) and any of ($r*)))
+        filesize < 64KB and any of ($k*) and (any of ($t*) or any of ($j*))
 }
 
 rule phptools_capture
@@ -39,20 +36,15 @@ rule phptools_capture
         any of them
 }
 
-// a page that renders a form but reads no request superglobal itself: maybe a module whose
-// shell core hands it the request (the Python side checks the array reads)
+// a page that renders a form: maybe a module whose shell core hands it the request (the
+// Python side checks that it reads no request superglobal itself, and the array reads)
 rule phptools_form
 {
     strings:
         $f1 = "<input" nocase
         $f2 = "<textarea" nocase
-        $r1 = "$_GET"
-        $r2 = "$_POST"
-        $r3 = "$_REQUEST"
-        $r4 = "$_COOKIE"
-        $r5 = "$HTTP_POST_VARS"
     condition:
-        filesize < 128KB and any of ($f*) and none of ($r*)
+        filesize < 128KB and any of them
 }
 
 // files encrypted in place over a directory walk (web ransomware)

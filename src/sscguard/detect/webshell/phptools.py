@@ -479,6 +479,17 @@ def _packer(f: cap._File) -> list[Hit]:
 
 _DUMP_WORDS = (b"show tables", b"show full tables", b"information_schema.tables")
 _JOB_WORDS = (b"ignore_user_abort", b"set_time_limit(0)")
+_TABLE_LIST_BYTES = re.compile(rb"(?i)show\s+(full\s+)?tables|information_schema\s*\.\s*tables")
+_DUMP_CASED = (
+    b"show tables",
+    b"SHOW TABLES",
+    b"show full tables",
+    b"SHOW FULL TABLES",
+    b"information_schema",
+    b"INFORMATION_SCHEMA",
+    b"Show Tables",
+    b"SHOW tables",
+)
 _REQUEST_WORDS = (b"$_get", b"$_post", b"$_request")
 
 
@@ -524,11 +535,7 @@ def _python_gates(data: bytes) -> frozenset[str]:
         out.add("phptools_dump")
     if _CARD_BYTES.search(lower) or _WHOLE_REQUEST_BYTES.search(lower):
         out.add("phptools_capture")
-    if (
-        len(data) <= MAX_BYTES
-        and (b"<input" in lower or b"<textarea" in lower)
-        and not any(s in data for s in _REQUEST_SUPERGLOBAL)
-    ):
+    if len(data) <= MAX_BYTES and (b"<input" in lower or b"<textarea" in lower):
         out.add("phptools_form")
     if (
         any(c in lower for c in (b"mcrypt_encrypt", b"openssl_encrypt", b"sodium_crypto_secretbox"))
@@ -552,9 +559,18 @@ def _wants(data: bytes, gates: frozenset[str] | None = None, modules: bool = Tru
     False skips the shell-module test (the file does not have a PHP extension)."""
     if gates is None:
         gates = _python_gates(data)
-    dump = "phptools_dump" in gates and _AUTH.search(data) is None
+    dump = (
+        "phptools_dump" in gates
+        and (
+            any(s in data for s in _REQUEST_SUPERGLOBAL)
+            or _TABLE_LIST_BYTES.search(data) is not None
+        )
+        and _AUTH.search(data) is None
+    )
     capture = "phptools_capture" in gates
-    bags = _bags(data) if modules and "phptools_form" in gates else set()
+    bags: set[str] = set()
+    if modules and "phptools_form" in gates and not any(s in data for s in _REQUEST_SUPERGLOBAL):
+        bags = _bags(data)
     return Wants(
         dump, capture, bags, "phptools_crypt" in gates, "phptools_cgi" in gates,
         "phptools_pack" in gates,
