@@ -20,7 +20,7 @@ files the ``phpcap`` YARA-X gate lets through.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -1579,7 +1579,8 @@ def _secret_gate(f: _File) -> list[Capability]:
 _URL_LITERAL = re.compile(r"""['"](https?://[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,}[^'"\s]*)['"]""")
 _URL_ARG = r"""\s*\(\s*['"](https?://[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,}[^'"\s]*)"""
 _DIRECT_FETCH = re.compile(
-    r"(?i)(?<![\w$>:])(?:file_get_contents|file|fopen|curl_init|wp_remote_get)" + _URL_ARG
+    r"(?i)(?<![\w$>:])(?:file_get_contents|file|fopen|curl_init|wp_remote_get)"
+    + _URL_ARG
     + r"""|CURLOPT_URL\s*(?:,|=>)\s*['"](https?://[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,}[^'"\s]*)"""
 )
 _FETCH_API = re.compile(
@@ -1590,12 +1591,39 @@ _PHP_NAME = re.compile(r"(?i)\.(php\d?|phtml|pht|phar|inc)\s*$")
 _OWN_PLACE = re.compile(r"(?i)DOCUMENT_ROOT|__FILE__|__DIR__|getcwd\s*\(")
 
 
+def _reaching(f: _File, node: Node | None, scope: int, hops: int = 3) -> str:
+    """Like ``_File.reaching_text`` (the expression and the assignments of the variables it
+    uses, ``hops`` deep) but each variable is expanded once: linear in the file, where the
+    recursive form revisits shared variables exponentially on long generated pages."""
+    if node is None:
+        return ""
+    parts = [_text(node, 2000)]
+    seen: set[str] = set()
+    frontier = [(parts[0], hops)]
+    size = len(parts[0])
+    while frontier and size < 20000:
+        text, left = frontier.pop(0)
+        if left <= 0:
+            continue
+        for name in re.findall(r"\$(\w+)", text)[:12]:
+            if name in seen:
+                continue
+            seen.add(name)
+            for assign in f.req._assigns(name)[:12]:
+                if assign.value is not None:
+                    piece = _text(assign.value, 2000)
+                    parts.append(piece)
+                    size += len(piece)
+                    frontier.append((piece, left - 1))
+    return "\n".join(parts)[:20000]
+
+
 def _user_function(f: _File, name: str) -> Node | None:
     fn = f.req._functions().get(name.lower())
     return fn.node if fn is not None else None
 
 
-def _fetch_url(f: _File, node: Node, scope: int) -> str:
+def _fetch_url(f: _File, node: Node, scope: int, fixed: list[tuple[str, str]] | None = None) -> str:
     """The fixed internet address whose response the expression carries, or ``""``.
 
     A literal ``http(s)://host/...`` must be what a fetch API reads: in the expression's own
@@ -1603,11 +1631,11 @@ def _fetch_url(f: _File, node: Node, scope: int) -> str:
     it calls (``get('https://...')`` where ``get`` fetches its parameter), inside that helper,
     or at the call sites of the function that encloses the expression (a helper called with a
     fixed URL)."""
-    text = f.reaching_text(node, scope, 3)
+    text = _reaching(f, node, scope, 3)
     hit = _DIRECT_FETCH.search(text)
     if hit is not None:
         return hit.group(1) or hit.group(2)
-    for call_text, url in _fixed_fetches(f):
+    for call_text, url in _fixed_fetches(f) if fixed is None else fixed:
         if call_text in text:
             return url
     fetches = _FETCH_API.search(text) is not None
@@ -1619,25 +1647,27 @@ def _fetch_url(f: _File, node: Node, scope: int) -> str:
         body_text = _text(body, 20000)
         if not _FETCH_API.search(body_text):
             continue
-        inner = _DIRECT_FETCH.search(body_text)
         arg = re.search(re.escape(name) + _URL_ARG, text)
-        if arg is not None or inner is not None:
-            return arg.group(1) if arg is not None else (inner.group(1) or inner.group(2))
+        if arg is not None:
+            return str(arg.group(1))
+        inner = _DIRECT_FETCH.search(body_text)
+        if inner is not None:
+            return str(inner.group(1) or inner.group(2))
     if not fetches:
         return ""
     fn = _function_of(node)
     if fn is None:
         return ""
-    inner = _DIRECT_FETCH.search(_text(fn, 20000))
-    if inner is not None:
-        return inner.group(1) or inner.group(2)
+    found = _DIRECT_FETCH.search(_text(fn, 20000))
+    if found is not None:
+        return str(found.group(1) or found.group(2))
     name = _text(fn.child_by_field_name("name"), 80)
     for call, _scope, _name in f.calls(name) if name else ():
         if fn.start_byte <= call.start_byte < fn.end_byte:
             continue
-        url = next((u for a in _args(call) if (u := _URL_LITERAL.fullmatch(_text(a, 400)))), None)
-        if url is not None:
-            return url.group(1)
+        lit = next((u for a in _args(call) if (u := _URL_LITERAL.fullmatch(_text(a, 400)))), None)
+        if lit is not None:
+            return str(lit.group(1))
     return ""
 
 
@@ -1650,7 +1680,7 @@ def _fixed_fetches(f: _File) -> list[tuple[str, str]]:
         value = f.const(args[0], scope) if args and args[0].type != "string" else None
         url = _URL_LITERAL.fullmatch(f"'{value.decode('latin-1')}'") if value else None
         if url is None and args and args[0].type == "variable_name":
-            url = _entry_url(f, f.reaching_text(args[0], scope, 2))
+            url = _entry_url(f, _reaching(f, args[0], scope, 2))
         if url is not None:
             out.append((_text(node, 200), url.group(1)))
     return out
@@ -1660,7 +1690,11 @@ def _entry_url(f: _File, text: str) -> re.Match[str] | None:
     """A fixed URL stored in an array entry the text reads (``$cfg['list'] = 'https://...'``)."""
     for m in re.finditer(r"(?m)^\$(\w+)\s*\[\s*['\"]([\w.-]{1,40})['\"]\s*\]\s*$", text):
         entry = re.search(
-            r"\$" + m.group(1) + r"\s*\[\s*['\"]" + re.escape(m.group(2)) + r"['\"]\s*\]\s*=\s*"
+            r"\$"
+            + m.group(1)
+            + r"\s*\[\s*['\"]"
+            + re.escape(m.group(2))
+            + r"['\"]\s*\]\s*=\s*"
             + _URL_LITERAL.pattern,
             f.data.decode("latin-1"),
         )
@@ -1710,7 +1744,7 @@ def _target_name(f: _File, target: Node, scope: int) -> str:
     value = f.const(target, scope)
     if value is not None:
         return value.decode("latin-1").strip()
-    text = f.reaching_text(target, scope, 2)
+    text = _reaching(f, target, scope, 2)
     first = text.split("\n", 1)[0]
     tail = re.search(r"""['"]([^'"$]{1,120})['"]\s*\)?\s*;?\s*$""", first)
     if tail is None and "\n" in text:
@@ -1718,6 +1752,12 @@ def _target_name(f: _File, target: Node, scope: int) -> str:
     return tail.group(1) if tail is not None else ""
 
 
+_MAX_WRITES = 60  # file writes examined per file by the rules below
+#: substring pre-tests (on the lower-cased file) before any regular expression or tree walk
+_DECODER_WORDS = (b"base64_decode", b"gzinflate", b"gzuncompress", b"gzdecode", b"str_rot13",
+                  b"hex2bin", b"convert_uudecode")  # fmt: skip
+_FETCH_WORDS = (b"curl_exec", b"file_get_contents", b"file(", b"fopen", b"fsockopen",
+                b"wp_remote_get", b"copy(")  # fmt: skip
 _DECODERS = re.compile(
     r"(?i)(?<![\w$>:])(base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|hex2bin"
     r"|convert_uudecode)\s*\("
@@ -1729,10 +1769,18 @@ def _droppers(f: _File) -> list[Capability]:
     after the URL), a downloaded page written into the document root, and a decoded payload
     written to a path the request chooses."""
     out: list[Capability] = []
-    for writer, wscope, content, opener, oscope, target in _written(f):
+    low = f.lower
+    decodes = any(k in low for k in _DECODER_WORDS)
+    fetches = b"http" in low and any(k in low for k in _FETCH_WORDS)
+    if not (decodes or fetches):
+        return out
+    fixed = _fixed_fetches(f) if fetches else []
+    for count, (writer, wscope, content, opener, oscope, target) in enumerate(_written(f)):
+        if count >= _MAX_WRITES:
+            break
         steps = (_at(opener), _at(writer)) if opener is not writer else (_at(writer),)
-        if f.direct(target, oscope) and not f.tainted(content, wscope):
-            text = f.reaching_text(content, wscope, 3)
+        if decodes and f.direct(target, oscope) and not f.tainted(content, wscope):
+            text = _reaching(f, content, wscope, 3)
             if _DECODERS.search(text):
                 out.append(
                     Capability(
@@ -1745,14 +1793,19 @@ def _droppers(f: _File) -> list[Capability]:
                     )
                 )
                 continue
-        url = _fetch_url(f, content, wscope)
-        if not url:
+        if not fetches:
             continue
-        name = _target_name(f, target, oscope)
-        target_text = f.reaching_text(target, oscope, 2)
+        name = _target_name(f, target, oscope)  # the destination first: cheaper than the fetch
+        target_text = _reaching(f, target, oscope, 2)
         from_url = not name and re.search(
             r"(?i)\b(basename|pathinfo|PATHINFO_BASENAME|strrchr)\b", target_text
         )
+        page = _OWN_PLACE.search(target_text) and re.search(r"(?i)\.(html?|php\d?)$", name)
+        if not (_PHP_NAME.search(name) or from_url or page):
+            continue
+        url = _fetch_url(f, content, wscope, fixed)
+        if not url:
+            continue
         code = _PHP_NAME.search(name) or (from_url and _PHP_NAME.search(url.split("?")[0]))
         if code:
             out.append(
@@ -1765,7 +1818,7 @@ def _droppers(f: _File) -> list[Capability]:
                     f.guarded(writer),
                 )
             )
-        elif _OWN_PLACE.search(target_text) and re.search(r"(?i)\.(html?|php\d?)$", name):
+        elif page:
             out.append(
                 Capability(
                     DEFACE,
@@ -1775,18 +1828,18 @@ def _droppers(f: _File) -> list[Capability]:
                     steps,
                 )
             )
-    for node, scope, _name in f.calls("copy"):
+    for node, scope, _name in f.calls("copy") if fetches else ():
         args = _args(node)
         if len(args) < 2:
             continue
-        url = _URL_LITERAL.search(_text(args[0], 400) + "\n" + f.reaching_text(args[0], scope, 2))
+        src = _URL_LITERAL.search(_text(args[0], 400) + "\n" + _reaching(f, args[0], scope, 2))
         name = _target_name(f, args[1], scope)
-        if url is not None and _PHP_NAME.search(name):
+        if src is not None and _PHP_NAME.search(name):
             out.append(
                 Capability(
                     DROPPER,
                     _line(node),
-                    f"copies {url.group(1)[:60]} into the PHP file {name[-40:]} (a dropper)",
+                    f"copies {src.group(1)[:60]} into the PHP file {name[-40:]} (a dropper)",
                     "high",
                     (_at(node),),
                     f.guarded(node),
@@ -1799,10 +1852,15 @@ def _droppers(f: _File) -> list[Capability]:
 
 _CRAWLER_NAME = re.compile(
     r"""(?i)['"][^'"\n]{0,40}(googlebot|bingbot|baiduspider|yandexbot|slurp|msnbot|sogou"""
-    r"""|spider|crawler|mediapartners|adsbot)[^'"\n]{0,40}['"]"""
+    r"""|spider|crawl|mediapartners|adsbot|bot\b)[^'"\n]{0,40}['"]"""
 )
-_ENGINE_NAME = re.compile(r"""(?i)['"][^'"\n]{0,40}(google|yahoo|bing|baidu|yandex|sogou|naver|duckduckgo)[^'"\n]{0,40}['"]""")
-_STRING_TESTS = re.compile(r"(?i)(?<![\w$>:])(stripos|strpos|stristr|strstr|preg_match|str_contains)\s*\(")
+_ENGINE_NAME = re.compile(
+    r"""(?i)['"][^'"\n]{0,40}(google|yahoo|bing|baidu|yandex|sogou|naver|duckduckgo)"""
+    r"""[^'"\n]{0,40}['"]"""
+)
+_STRING_TESTS = re.compile(
+    r"(?i)(?<![\w$>:])(stripos|strpos|stristr|strstr|preg_match|str_contains)\s*\("
+)
 _REDIRECT_TO = re.compile(
     r"""(?i)(location\s*:\s*|location(\.href|\.replace)?\s*(=|\())[^;]{0,40}https?://"""
 )
@@ -1810,15 +1868,27 @@ _REDIRECT_TO = re.compile(
 
 def _tests_visitor(f: _File, header: str, names: re.Pattern[str]) -> bool:
     """A string test (``stripos``, ``preg_match`` ...) of a literal name against the visitor's
-    ``header`` (directly, or on a variable/parameter the file fills from it)."""
-    if header not in f.data.decode("latin-1"):
+    ``header``: in the call itself, through the variables it reads, or through the parameter
+    of the function it sits in (``isBot($_SERVER['HTTP_USER_AGENT'])``)."""
+    source = f.data.decode("latin-1")
+    if header not in source:
         return False
-    for count, m in enumerate(_STRING_TESTS.finditer(f.data.decode("latin-1"))):
-        if count > _MAX_HITS:
+    for count, m in enumerate(_STRING_TESTS.finditer(source)):
+        if count > _MAX_HITS or not f.budget.spend_nodes(4):
             return False
-        call = _text(f.root.descendant_for_byte_range(m.start(), m.start() + 1).parent, 300)
-        if names.search(call):
+        call = f.root.descendant_for_byte_range(m.start(), m.start() + 1)
+        while call is not None and call.type != "function_call_expression":
+            call = call.parent if call.type != "program" else None
+        if call is None or not names.search(_text(call, 300)):
+            continue
+        scope = f.req.scope_of(call)
+        if header in _reaching(f, call, scope, 2):
             return True
+        fn = _function_of(call)
+        name = _text(fn.child_by_field_name("name"), 80) if fn is not None else ""
+        for site, sscope, _ in f.calls(name) if name else ():
+            if header in _reaching(f, site, sscope, 2):
+                return True
     return False
 
 
@@ -1826,6 +1896,8 @@ def _cloaking(f: _File) -> list[Capability]:
     """Pages shown to search-engine crawlers come from another server (or search visitors are
     sent elsewhere): the page identifies crawlers by user agent and search visitors by referer,
     and prints content fetched from a fixed internet address or redirects to one."""
+    if b"http_user_agent" not in f.lower:
+        return []
     crawler = _tests_visitor(f, "HTTP_USER_AGENT", _CRAWLER_NAME)
     if not crawler:
         return []
@@ -1876,11 +1948,13 @@ _ENCRYPT = re.compile(
 def _ransomware(f: _File) -> list[Capability]:
     """A recursive walk of directories whose files are read, encrypted and written back (or
     renamed with a new extension): the site locked for ransom."""
+    if not any(k in f.lower for k in (b"openssl_encrypt", b"mcrypt_encrypt", b"sodium_crypto_")):
+        return []
     walkers = [n for n, _, _ in f.calls("opendir", "scandir", "glob") if _self_calling(n)]
     if not walkers and b"RecursiveDirectoryIterator" not in f.data:
         return []
-    for writer, wscope, content, _opener, oscope, target in _written(f):
-        text = f.reaching_text(content, wscope, 3)
+    for writer, wscope, content, _opener, _oscope, target in _written(f):
+        text = _reaching(f, content, wscope, 3)
         enc = _ENCRYPT.search(text)
         if enc is None:
             for m in _CALL_SITE.finditer(text.encode("utf-8", "replace")):
@@ -1912,13 +1986,15 @@ def _ransomware(f: _File) -> list[Capability]:
 
 # -- reverse-IP lookups, list mailers, web-shell controllers, own-directory uploads ---------
 
-_SEARCH_URL = re.compile(r"(?i)https?://[\w.]*(bing|google|yahoo|baidu|yandex)\.[\w.]+/\w*search|reverse-?ip")
+_SEARCH_URL = re.compile(
+    r"(?i)https?://[\w.]*(bing|google|yahoo|baidu|yandex)\.[\w.]+/\w*search|reverse-?ip"
+)
 
 
 def _reverse_ip(f: _File) -> list[Capability]:
     """A request-given address put into a search engine's ``ip:`` query (or a reverse-IP
     service): listing the other sites hosted on the same server, to attack them next."""
-    if _SEARCH_URL.search(f.data.decode("latin-1")) is None:
+    if b"ip:" not in f.lower or _SEARCH_URL.search(f.data.decode("latin-1")) is None:
         return []
     for node in f.string_nodes(re.compile(rb"(?i)\bip:")):
         scope = f.req.scope_of(node)
@@ -1956,6 +2032,8 @@ def _enclosing_calls(node: Node) -> Iterator[Node]:
 def _list_mailer(f: _File) -> list[Capability]:
     """``mail()`` in a loop over recipients read from a list at a fixed internet address: a
     spam run whose targets are fetched from the operator's server."""
+    if b"http" not in f.lower:
+        return []
     for node, scope, name in f.calls("mail", "mb_send_mail"):
         args = _args(node)
         if len(args) < 3 or f.tainted(args[0], scope) or not f.in_loop(node):
@@ -1978,9 +2056,11 @@ def _list_mailer(f: _File) -> list[Capability]:
 def _controller(f: _File) -> list[Capability]:
     """An HTTP client that sends request-supplied commands in a cookie to a request-chosen
     URL: the operator's side of a cookie-driven web shell, running on this server."""
+    if b"curlopt_cookie" not in f.lower:
+        return []
     for node, scope, name in f.calls("curl_setopt", "curl_setopt_array"):
         text = _text(node, 2000)
-        if "CURLOPT_COOKIE" not in text or "CURLOPT_URL" not in text and name == "curl_setopt":
+        if "CURLOPT_COOKIE" not in text or ("CURLOPT_URL" not in text and name == "curl_setopt"):
             continue
         pairs = list(_descendants(node, _PAIRS, 20)) if name == "curl_setopt_array" else []
         url = next((p.named_children[1] for p in pairs if p.named_child_count > 1
@@ -2005,18 +2085,78 @@ def _controller(f: _File) -> list[Capability]:
     return []
 
 
-_OWN_DIR = re.compile(r"(?i)^\s*(\$\w+\s*=\s*)?(getcwd\s*\(\s*\)|dirname\s*\(\s*__FILE__\s*\)|__DIR__)")
 _EXTENSION_TEST = re.compile(
     r"(?i)\bin_array\s*\(|\bstrrchr\s*\(|\bexplode\s*\(\s*['\"]\.|\bend\s*\(|\$_FILES\s*\[[^]]+\]"
     r"\s*\[\s*['\"](type|size)['\"]|preg_match\s*\([^;]{0,80}\\\.|\bstrtolower\s*\(\s*substr"
 )
+_CLIENT_NAME = re.compile(r"^\$(_FILES|HTTP_POST_FILES)\s*\[[^]]+\]\s*\[\s*['\"]name['\"]\s*\]$")
+
+
+def _ends_with_client_name(f: _File, node: Node | None, scope: int, hops: int = 3) -> bool:
+    """The path ends with the name the client gave its upload (``... . basename($_FILES[x]
+    ['name'])``), nothing fixed after it."""
+    if node is None or hops < 0:
+        return False
+    if node.type in ("parenthesized_expression", "error_suppression_expression"):
+        return bool(node.named_child_count) and _ends_with_client_name(
+            f, node.named_children[-1], scope, hops
+        )
+    if node.type == "subscript_expression":
+        return _CLIENT_NAME.match(" ".join(_text(node, 200).split())) is not None
+    if node.type == "function_call_expression" and _call_name(node) in ("basename", "trim"):
+        args = _args(node)
+        return bool(args) and _ends_with_client_name(f, args[0], scope, hops)
+    if node.type == "binary_expression":
+        op = node.child_by_field_name("operator")
+        return (
+            op is not None
+            and op.type == "."
+            and _ends_with_client_name(f, node.child_by_field_name("right"), scope, hops)
+        )
+    if node.type == "variable_name":
+        assigns = [a for a in f.req._assigns(_text(node, 80).lstrip("$")) if a.value is not None]
+        same = [a for a in assigns if a.scope == scope] or [a for a in assigns if a.scope == 0]
+        return bool(same) and all(
+            _ends_with_client_name(f, a.value, a.scope, hops - 1) for a in same[:4]
+        )
+    return False
+
+
+def _starts_in_own_dir(f: _File, node: Node | None, scope: int, hops: int = 3) -> bool:
+    """The path starts with the page's own directory (``getcwd()``, ``__DIR__``,
+    ``dirname(__FILE__)``)."""
+    if node is None or hops < 0:
+        return False
+    if node.type in ("parenthesized_expression", "error_suppression_expression"):
+        return bool(node.named_child_count) and _starts_in_own_dir(
+            f, node.named_children[0], scope, hops
+        )
+    if node.type == "function_call_expression":
+        name = _call_name(node)
+        return name == "getcwd" or (name == "dirname" and "__FILE__" in _text(node, 80))
+    if node.type == "name":
+        return _text(node, 20) == "__DIR__"
+    if node.type == "binary_expression":
+        op = node.child_by_field_name("operator")
+        return (
+            op is not None
+            and op.type == "."
+            and _starts_in_own_dir(f, node.child_by_field_name("left"), scope, hops)
+        )
+    if node.type == "variable_name":
+        assigns = [a for a in f.req._assigns(_text(node, 80).lstrip("$")) if a.value is not None]
+        same = [a for a in assigns if a.scope == scope] or [a for a in assigns if a.scope == 0]
+        return bool(same) and all(
+            _starts_in_own_dir(f, a.value, a.scope, hops - 1) for a in same[:4]
+        )
+    return False
 
 
 def _own_dir_upload(f: _File) -> list[Capability]:
     """An upload stored next to the page (``getcwd()``/``__DIR__``) under the name the client
     gave it, with no test of its type or extension anywhere in the file: a visitor can upload
     ``shell.php`` beside the page and run it."""
-    if _UPLOAD_TYPE_CHECK.search(f.data) or _EXTENSION_TEST.search(f.data.decode("latin-1")):
+    if b"tmp_name" not in f.lower:
         return []
     for node, scope, name in f.calls("copy", "move_uploaded_file"):
         args = _args(node)
@@ -2025,11 +2165,11 @@ def _own_dir_upload(f: _File) -> list[Capability]:
         ):
             continue
         dest = args[1]
-        text = f.reaching_text(dest, scope, 2)
-        lines = text.split("\n")
-        client_name = re.search(r"\$(_FILES|HTTP_POST_FILES)\s*\[[^]]+\]\s*\[\s*['\"]name", text)
-        own = any(_OWN_DIR.search(line) for line in lines[1:] + lines[:1])
-        if client_name and own:
+        if _ends_with_client_name(f, dest, scope) and _starts_in_own_dir(f, dest, scope):
+            if _UPLOAD_TYPE_CHECK.search(f.data) or _EXTENSION_TEST.search(
+                f.data.decode("latin-1")
+            ):
+                return []
             return [
                 Capability(
                     FILE_DROP,
@@ -2053,8 +2193,10 @@ _SCRIPT_DROP = re.compile(
 def _script_drop(f: _File) -> list[Capability]:
     """A CGI shell (a shell script running the query string) or an ``.htaccess`` that makes a
     directory run CGI scripts or images as PHP, written by the page."""
+    if not re.search(rb"execcgi|cgi-script|x-httpd-php", f.lower):
+        return []
     for writer, wscope, content, opener, _oscope, _target in _written(f):
-        text = f.reaching_text(content, wscope, 2)
+        text = _reaching(f, content, wscope, 2)
         hit = _SCRIPT_DROP.search(text)
         if hit is not None:
             return [
@@ -2070,7 +2212,9 @@ def _script_drop(f: _File) -> list[Capability]:
     return []
 
 
-_RULES = (_callbacks, _mail, _sql, _network, _files, _recon, _browse, _cms, _secret_gate)
+_RULES: tuple[Callable[[_File], list[Capability]], ...] = (
+    _callbacks, _mail, _sql, _network, _files, _recon, _browse, _cms, _secret_gate,
+)  # fmt: skip
 _RULES += (_droppers, _cloaking, _ransomware, _reverse_ip, _list_mailer, _controller,
            _own_dir_upload, _script_drop)  # fmt: skip
 
@@ -2267,7 +2411,7 @@ _QUICK_ACT = re.compile(
     rb"|forward_static_call\w*|register_\w+_function|call_user_func\w*|iterator_apply|u[ak]?sort"
     rb"|set_\w+_handler|preg_\w+|yaml_parse|createfunction|sqlitecreatefunction|fromcallable"
     rb"|curl_setopt|wp_create_user|wp_insert_user)\s*\(|->\s*(query|exec)\s*\(|filter_callback"
-    rb"|compress\.zlib://|file:(file:)?//"
+    rb"|compress\.zlib://|file:(file:)?//|file_get_contents\s*\(\s*['\"]https?:"
     rb"|\)\s*\(\s*\$_|\$\w+\s*/\*|['\"][0-9a-f]{32}['\"]"
 )
 _QUICK_SOLO = re.compile(
@@ -2300,6 +2444,8 @@ def gate_passes(data: bytes, gates: frozenset[str] | None) -> bool:
     if gates is not None:
         if "phpcap_solo" in gates:
             return True
+        if "phpcap_drop" in gates and len(data) <= MAX_REQUEST_ROUTE_BYTES:
+            return True
         return {"phpcap_req", "phpcap_act"} <= gates and len(data) <= MAX_REQUEST_ROUTE_BYTES
     head = data[:MAX_CAPABILITY_BYTES]
     if _QUICK_SOLO.search(head):
@@ -2313,16 +2459,21 @@ def gate_passes(data: bytes, gates: frozenset[str] | None) -> bool:
         rb"(?i)(socket_connect|fsockopen|stream_socket_client|pcntl_fork)\s*\(", head
     ):
         return True
-    if re.search(rb"(?i)curl_exec|file_get_contents\s*\(\s*['\"]https?:", head) and re.search(
-        rb"(?i)(file_put_contents|fwrite|fputs)\s*\(|HTTP_USER_AGENT", head
+    small = len(data) <= MAX_REQUEST_ROUTE_BYTES
+    if (
+        small
+        and re.search(rb"(?i)curl_exec|file_get_contents\s*\(\s*['\"]https?:", head)
+        and (re.search(rb"(?i)(file_put_contents|fwrite|fputs)\s*\(|HTTP_USER_AGENT", head))
     ):
         return True
     if re.search(rb"(?i)(^|[^\w$>:])mail\s*\(", head) and re.search(
         rb"DOCUMENT_ROOT|SCRIPT_FILENAME|PATH_TRANSLATED", head
     ):
         return True
-    if re.search(rb"ExecCGI|cgi-script|application/x-httpd-php", head) and re.search(
-        rb"(?i)(file_put_contents|fwrite|fputs)\s*\(", head
+    if (
+        small
+        and re.search(rb"ExecCGI|cgi-script|application/x-httpd-php", head)
+        and re.search(rb"(?i)(file_put_contents|fwrite|fputs)\s*\(", head)
     ):
         return True
     if re.search(rb"(?i)symlink\s*\(", head) and re.search(
