@@ -153,6 +153,13 @@ if (preg_match('/googlebot|bingbot|yandex/i', $_SERVER['HTTP_USER_AGENT'])) {
     echo file_get_contents('https://render.example.org/' . $_SERVER['REQUEST_URI']);
     exit;
 }""",
+    "prerender-and-https-redirect": b"""<?php
+if (empty($_SERVER['HTTPS'])) {
+    header('Location: https://' . $_SERVER['HTTP_HOST'] . $_SERVER['REQUEST_URI']); exit;
+}
+if (stripos($_SERVER['HTTP_USER_AGENT'], 'Googlebot') !== false) {
+    echo file_get_contents('https://render.example.org/' . $_SERVER['REQUEST_URI']); exit;
+}""",
     "encrypted-backup": b"""<?php
 function backup($dir, $out, $key) {
     foreach (scandir($dir) as $e) {

@@ -1863,6 +1863,7 @@ _STRING_TESTS = re.compile(
 )
 _REDIRECT_TO = re.compile(
     r"""(?i)(location\s*:\s*|location(\.href|\.replace)?\s*(=|\())[^;]{0,40}https?://"""
+    r"""[A-Za-z0-9][\w.-]*\.[A-Za-z]{2,}"""
 )
 
 
@@ -2348,6 +2349,7 @@ RULES: dict[str, RuleInfo] = {
         "URL's own name), or writes a decoded blob to a path the request names: a stager "
         "installing the next web shell.",
         ("T1105",),
+        dual_use=True,  # a published single-file tool may update itself from its vendor
     ),
     SEO_CLOAK: RuleInfo(
         "Search-engine cloaking: crawlers get another server's content (php)",
