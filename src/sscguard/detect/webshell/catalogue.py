@@ -30,6 +30,7 @@ _DEFACE = attack.ref("T1491", "DS0022 File Creation", "M1047")
 _DOS = attack.ref("T1499", "DS0022 File Creation", "M1047")
 _PHISH = attack.ref("T1566", "DS0022 File Creation", "M1047")
 _EXFIL = attack.ref("T1048", "DS0022 File Creation", "M1047")
+_RANSOM = attack.ref("T1486", "DS0022 File Modification", "M1047")
 
 _REMOVE = (
     "Take the file offline or isolate the host, preserve it with the web server's access "
@@ -341,6 +342,23 @@ CODE_CHECKS: dict[str, CheckInfo] = {
             _M, _CM,
             "A request value compared with a hash in the file gates writes, mail or queries, "
             "the password check of a private backdoor.",
+        ),
+        _info(
+            "SSC-003-490", "Downloads or decodes a payload into a local file (PHP)",
+            (_SHELL, _TRANSFER), _H, _CM,
+            "The page saves code fetched from a fixed internet address as a PHP file, or writes "
+            "a decoded blob to a path the request names: a stager installing the next shell.",
+        ),
+        _info(
+            "SSC-003-491", "Search-engine cloaking: crawlers get another server's content (PHP)",
+            (_SHELL, _DEFACE), _M, _CM,
+            "The page prints content fetched from a fixed internet address to search-engine "
+            "crawlers and treats search visitors differently: injected SEO spam.",
+        ),
+        _info(
+            "SSC-003-492", "Encrypts the site's files in place (PHP)", (_SHELL, _RANSOM), _H, _CM,
+            "The page walks directories and overwrites each file with an encrypted copy: "
+            "ransomware for the web tree.",
         ),
     )
 }  # fmt: skip
