@@ -1670,7 +1670,9 @@ class PhpAnalyser:
 def analyse_php(data: bytes, budget: Budget | None = None, layer: int = 0) -> Analysis:
     """Parse ``data`` as PHP and return the request-input paths into sinks it contains."""
     budget = budget or Budget()
-    analyser = PhpAnalyser(data, budget, layer)
+    from sscguard.detect.webshell.phpobf import ascii_identifiers  # emoji variable names
+
+    analyser = PhpAnalyser(ascii_identifiers(data) or data, budget, layer)
     # a NUL byte inside a string literal (binary packed payloads) breaks the grammar and
     # turns the whole file into one error node: parse a same-length copy without them
     tree = parse_bounded(php_parser(), analyser.data.replace(b"\x00", b"\x01"))

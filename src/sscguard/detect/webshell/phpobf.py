@@ -1,0 +1,441 @@
+"""PHP obfuscation shapes the dataflow analysis cannot see through on its own.
+
+Four behaviours, each behind a cheap byte test so ordinary files cost one or two C-speed
+searches:
+
+* SSC-003-480 non-alphanumeric code: the PHP code (strings and comments blanked out) is
+  built from ``$_``/``$__`` variables, operators and punctuation only (strings XOR-ed or
+  incremented into names), and either calls through such a variable or is nothing else.
+  Nobody writes application code without letters; a code generator that hides names does.
+* SSC-003-481 source stored reversed: ``;)]'a'[TSOP_$ ... (lave`` is a whole PHP file run
+  through ``strrev``, read back and evaluated by a loader. The reversed text is analysed as
+  PHP and its request-to-sink paths reported at the original line numbers.
+* SSC-003-482 XSLT or XPath that calls PHP: a stylesheet or XPath expression calling
+  ``php:function('system'|'assert'|...)``, or ``registerPHPFunctions`` with a query the
+  request supplies: code execution through the XSL/DOM extensions, with no eval in sight.
+* SSC-003-483 runtime name table: many variables named by the file's own decoder
+  (``${f("x#1")}``) or an indexed name table (``$GLOBALS['k'][3](...)``) and then called;
+  a packer's output, the names of the functions it calls exist only at run time.
+
+Also two helpers for the PHP analyser: ``ascii_identifiers`` maps variable names built of
+characters the parser does not accept (emoji and other astral-plane characters) to ASCII
+names of the same byte length, so ``$😭($_GET['👽'])`` is analysed like ``$x($_GET['y'])``;
+``decoded_pattern_gate`` passes files whose only sink is ``preg_replace`` with a decoded
+pattern (the ``/e`` modifier hidden in base64) to the analysis the main gate skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sscguard import attack
+from sscguard.detect.webshell import scoring
+from sscguard.detect.webshell.detectors import (
+    MAX_ANALYSED,
+    OBFUSCATED,
+    PHP_IDS,
+    WEB_SHELL,
+    FileContext,
+    analysis_findings,
+    is_php,
+    php_gate,
+    php_atoms,
+    simple_finding,
+)
+from sscguard.detect.webshell.flow import Budget, SinkKind
+from sscguard.model import Confidence, Evidence, Finding, Location, Severity
+from sscguard.textutil import sanitize as _sanitize
+
+IDS = ("SSC-003-480", "SSC-003-481", "SSC-003-482", "SSC-003-483")
+COMMANDS = attack.ref("T1059", "DS0022 File Creation", "M1047")
+
+# -- a same-length blanking tokeniser ------------------------------------------------------
+
+#: string literals and comments of PHP code; heredocs are left alone (rare in such code)
+_LEXEMES = re.compile(
+    rb"'(?:[^'\\]|\\.)*(?:'|\Z)"
+    rb'|"(?:[^"\\]|\\.)*(?:"|\Z)'
+    rb"|/\*.*?(?:\*/|\Z)"
+    rb"|(?://|#)[^\n]*?(?=\?>|\n|\Z)",
+    re.S,
+)
+_PHP_REGION = re.compile(rb"<\?(?:php\b|=)?(.*?)(?:\?>|\Z)", re.S | re.I)
+_NOT_NEWLINE = re.compile(rb"[^\n]")
+
+
+def _blank(match: re.Match[bytes]) -> bytes:
+    text = match.group(0)
+    if text[:1] in (b"'", b'"'):  # keep the quotes: a string is still an operand
+        inner = _NOT_NEWLINE.sub(b" ", text[1:-1]) if len(text) > 1 else b""
+        return text[:1] + inner + (text[-1:] if len(text) > 1 else b"")
+    return _NOT_NEWLINE.sub(b" ", text)
+
+
+def blank_literals(code: bytes) -> bytes:
+    """``code`` with every string literal's content and every comment replaced by spaces
+    (newlines kept): same length and same line numbers, letters left only in code."""
+    return _LEXEMES.sub(_blank, code)
+
+
+def php_regions(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """(offset, code) of each ``<?php ... ?>`` region."""
+    for match in _PHP_REGION.finditer(data):
+        yield match.start(1), match.group(1)
+
+
+def sanitize(raw: bytes, limit: int) -> str:
+    return _sanitize(raw.decode("utf-8", "replace"), limit)
+
+
+def _line(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+# -- SSC-003-480 non-alphanumeric code -----------------------------------------------------
+
+_USCORE_VAR = re.compile(rb"\$_+(?![\w\x80-\xff])")
+_USCORE_CALL = re.compile(rb"\$_+\s*(?:(?:\[[^\]\n]{0,60}\]|\{[^}\n]{0,60}\})\s*)*\(")
+_ALNUM = re.compile(rb"[A-Za-z0-9\x80-\xff]")
+_SPACE = re.compile(rb"\s")
+MIN_USCORE = 4
+MIN_CODE = 40  # non-blank code bytes
+MAX_ALNUM = 0.08  # share of letters and digits in the code
+
+
+@dataclass(frozen=True, slots=True)
+class NonAlnum:
+    line: int
+    call_line: int | None
+    code: int
+    alnum: int
+    excerpt: bytes
+
+
+def non_alphanumeric(data: bytes) -> NonAlnum | None:
+    """The region of PHP code written without letters, or None."""
+    if len(_USCORE_VAR.findall(data, 0, MAX_ANALYSED)) < MIN_USCORE:
+        return None
+    best: NonAlnum | None = None
+    for offset, code in php_regions(data[:MAX_ANALYSED]):
+        blanked = blank_literals(code)
+        if len(_USCORE_VAR.findall(blanked)) < MIN_USCORE:
+            continue
+        size = len(blanked) - len(_SPACE.findall(blanked))
+        alnum = len(_ALNUM.findall(blanked))
+        if size < MIN_CODE or alnum > MAX_ALNUM * size:
+            continue
+        call = _USCORE_CALL.search(blanked)
+        found = NonAlnum(
+            line=_line(data, offset + len(code) - len(code.lstrip())),
+            call_line=_line(data, offset + call.start()) if call else None,
+            code=size,
+            alnum=alnum,
+            excerpt=code.strip()[:120],
+        )
+        if best is None or (found.call_line, found.code) > (best.call_line, best.code):
+            best = found
+    if best is None or (best.call_line is None and best.alnum > 0.02 * best.code):
+        return None  # neither a call through such a name nor nothing but such code
+    return best
+
+
+# -- helpers for the PHP analyser ----------------------------------------------------------
+
+_ASTRAL_VAR = re.compile(rb"\$[\w\x80-\xff]*[\xf0-\xf4][\x80-\xbf]{3}[\w\x80-\xff]*")
+_ASTRAL_CHAR = re.compile(rb"[\xf0-\xf4][\x80-\xbf]{3}")
+_B36 = b"0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def ascii_identifiers(data: bytes) -> bytes | None:
+    """``data`` with each astral-plane character (4 UTF-8 bytes: emoji ...) inside a variable
+    name replaced by a unique 4-byte ASCII name part, or None when there is none to replace.
+
+    tree-sitter's PHP grammar rejects these characters (PHP accepts any byte >= 0x80 in a
+    name), which broke the parse of whole statements. Only variables used at least twice
+    are touched, so binary payloads in string literals stay intact in practice."""
+    if b"$" not in data or _ASTRAL_CHAR.search(data) is None:
+        return None
+    names: dict[bytes, int] = {}
+    for match in _ASTRAL_VAR.finditer(data):
+        names[match.group(0)] = names.get(match.group(0), 0) + 1
+    used = {name for name, count in names.items() if count >= 2}
+    if not used:
+        return None
+    codes: dict[bytes, bytes] = {}
+
+    def code(char: re.Match[bytes]) -> bytes:
+        got = codes.get(char.group(0))
+        if got is None:
+            n = len(codes)
+            got = b"Z" + bytes((_B36[n // 1296 % 36], _B36[n // 36 % 36], _B36[n % 36]))
+            codes[char.group(0)] = got
+        return got
+
+    def rename(match: re.Match[bytes]) -> bytes:
+        name = match.group(0)
+        return _ASTRAL_CHAR.sub(code, name) if name in used else name
+
+    return _ASTRAL_VAR.sub(rename, data)
+
+
+_DECODED_PATTERN = re.compile(
+    rb"(?i)(?<![\w$>:])(?:preg_replace|preg_filter|mb_ereg_replace)\s*\(\s*@?\s*"
+    rb"(?:base64_decode|str_rot13|strrev|gzinflate|gzuncompress|hex2bin|urldecode"
+    rb"|rawurldecode|convert_uudecode|pack|chr)\s*\("
+)
+
+
+def decoded_pattern_gate(ctx: FileContext) -> bool:
+    """A file the main PHP gate skipped whose replace pattern is itself decoded at run time."""
+    if b"preg_" not in ctx.data and b"ereg_" not in ctx.data:
+        return False
+    if ctx.gates is not None and php_gate(ctx.data, ctx.gates):
+        return False  # the PHP detector analysed it already
+    if ctx.gates is None and php_atoms(ctx.data):
+        return False
+    return _DECODED_PATTERN.search(ctx.data) is not None
+
+
+# -- SSC-003-481 reversed source -----------------------------------------------------------
+
+_REV_SOURCE = re.compile(rb"\](?:[^\[\n]{0,60})\[\s*(?:TSOP|TEG|TSEUQER|EIKOOC|SELIF)_\$")
+_REV_SINK = re.compile(
+    rb"\(\s*(?:lave|tressa|metsys|cexe|cexe_llehs|urhtssap|nepop|nepo_corp"
+    rb"|cnuf_resu_llac|yarra_cnuf_resu_llac|noitcnuf_etaerc)(?![\w$])"
+    rb"|php\?<"
+)
+MAX_REV_EVIDENCE = 3
+
+
+def _reversed_findings(ctx: FileContext) -> list[Finding]:
+    data = ctx.data
+    head = data[:MAX_ANALYSED]
+    if b"_$" not in head:
+        return []
+    sources = list(_REV_SOURCE.finditer(head))
+    if not sources or _REV_SINK.search(head) is None:
+        return []
+    from sscguard.detect.webshell.php import analyse_php
+
+    text = head[::-1]
+    total = head.count(b"\n") + 1
+    analysis = analyse_php(text, Budget())
+    if analysis.bounded:
+        ctx.bounded.append(f"reversed php analysis: {analysis.bounded}")
+
+    def original(line: int | None) -> int | None:
+        return None if line is None else max(1, total - line + 1)
+
+    evidence = [
+        Evidence(
+            "reversed-source", Location(ctx.path, line=_line(data, m.start())),
+            sanitize(m.group(0)[::-1], 120), "request input written backwards",
+        )
+        for m in sources[:MAX_REV_EVIDENCE]
+    ]  # fmt: skip
+    paths = [p for p in analysis.paths if p.kind in (SinkKind.CODE, SinkKind.COMMAND)]
+    for flow in paths[:2]:
+        evidence.extend(
+            Evidence(
+                "dataflow-step", Location(ctx.path, line=original(step.line)),
+                _sanitize(step.label, 160), f"{flow.kind.value} path to {flow.sink} (reversed text)",
+            )
+            for step in flow.steps
+        )  # fmt: skip
+    if paths:
+        score = scoring.score_simple(
+            Severity.HIGH, Confidence.HIGH, "reversed text: request input reaches a sink: high"
+        )
+    else:
+        score = scoring.score_simple(
+            Severity.MEDIUM, Confidence.MEDIUM,
+            "reversed request input and reversed sink names, no path resolved: medium",
+        )  # fmt: skip
+    return [
+        simple_finding(
+            ctx, "SSC-003-481", "PHP source stored reversed (strrev)",
+            "The file is PHP code written backwards, with request input and execution "
+            "functions reversed, which a loader turns around with strrev and runs; "
+            "applications never store their source this way.",
+            (WEB_SHELL, OBFUSCATED), score, evidence, ("obfuscation", "php"),
+        )
+    ]  # fmt: skip
+
+
+# -- SSC-003-482 XSLT / XPath calling PHP --------------------------------------------------
+
+_SINK_NAMES = (
+    rb"assert|system|exec|passthru|shell_exec|popen|proc_open|pcntl_exec|eval|create_function"
+    rb"|call_user_func|call_user_func_array|file_put_contents|include|require"
+)
+_XSL_PHP_CALL = re.compile(
+    rb"(?i)\b[\w.-]{1,20}:function(?:String)?\s*\(\s*(?:&apos;|&quot;|['\"])\s*\\?(?:"
+    + _SINK_NAMES
+    + rb")\s*(?:&apos;|&quot;|['\"])"
+)
+_PHP_NS = re.compile(rb"(?i)http://php\.net/(?:xsl|xpath)")
+_REGISTER = re.compile(rb"(?i)registerphpfunctions")
+_REQUEST_QUERY = re.compile(
+    rb"(?i)->\s*(?:query|evaluate|transformTo(?:Xml|Doc|Uri))\s*\(\s*[^;]{0,80}?"
+    rb"\$_(?:GET|POST|REQUEST|COOKIE)\b"
+)
+
+
+def _xslt_findings(ctx: FileContext) -> list[Finding]:
+    data = ctx.data[:MAX_ANALYSED]
+    if b"unction" not in data and b"UNCTION" not in data:
+        return []
+    register = _REGISTER.search(data)
+    namespace = _PHP_NS.search(data)
+    if register is None and namespace is None:
+        return []
+    call = _XSL_PHP_CALL.search(data)
+    query = _REQUEST_QUERY.search(data) if register is not None else None
+    if call is None and query is None:
+        return []
+    evidence = []
+    for match, what in (
+        (call, "XSL/XPath expression calls a PHP execution function"),
+        (query, "request input is the XPath/XSL the document runs"),
+        (register, "PHP functions are callable from XPath/XSL"),
+    ):
+        if match is not None:
+            evidence.append(
+                Evidence(
+                    "xslt-php", Location(ctx.path, line=_line(data, match.start())),
+                    sanitize(match.group(0), 120), what,
+                )
+            )  # fmt: skip
+    score = scoring.score_simple(
+        Severity.HIGH,
+        Confidence.MEDIUM,
+        "XSLT/XPath made to call PHP execution functions: high",
+    )
+    return [
+        simple_finding(
+            ctx, "SSC-003-482", "XSLT or XPath runs PHP execution functions",
+            "The XSL or DOM extension is made to call PHP functions such as system or assert "
+            "from a stylesheet or XPath expression (php:function), code execution that never "
+            "names eval in PHP code.",
+            (WEB_SHELL, COMMANDS), score, evidence, ("obfuscation", "php", "xslt"),
+        )
+    ]  # fmt: skip
+
+
+# -- SSC-003-483 runtime name table --------------------------------------------------------
+
+_DECODED_NAME = re.compile(
+    rb"\$\{\s*@?[A-Za-z_\x80-\xff][\w\x80-\xff]{0,60}\s*\(\s*(?:\"[^\"\n]{1,80}\"|'[^'\n]{1,80}')"
+    rb"\s*\)\s*\}"
+)
+_GLOBAL_TABLE_CALL = re.compile(
+    rb"\$GLOBALS\s*\[\s*['\"][^'\"\n]{1,40}['\"]\s*\]\s*\[\s*\d{1,5}\s*\]\s*\("
+)
+MIN_NAMES = 8
+MIN_CALLS = 3
+
+
+def _name_table_findings(ctx: FileContext) -> list[Finding]:
+    data = ctx.data[:MAX_ANALYSED]
+    if b"${" not in data and b"$GLOBALS" not in data:
+        return []
+    decoded = _DECODED_NAME.findall(data) if b"${" in data else []
+    called = [m for m in _DECODED_NAME.finditer(data) if data[m.end() : m.end() + 8].lstrip()[:1] == b"("] if len(decoded) >= MIN_NAMES else []
+    table = _GLOBAL_TABLE_CALL.findall(data) if b"$GLOBALS" in data else []
+    if not (len(decoded) >= MIN_NAMES and len(called) >= MIN_CALLS) and len(table) < MIN_NAMES:
+        return []
+    first = called[0] if called else _GLOBAL_TABLE_CALL.search(data)
+    assert first is not None
+    detail = (
+        f"{len(decoded)} variables named by a decoder call, {len(called)} of them called"
+        if called
+        else f"{len(table)} calls through an indexed name table"
+    )
+    score = scoring.score_simple(
+        Severity.MEDIUM, Confidence.MEDIUM, "function names exist only at run time: medium"
+    )
+    return [
+        simple_finding(
+            ctx, "SSC-003-483", "Functions called through a runtime-decoded name table (PHP)",
+            "The file calls functions through names that its own decoder or an indexed table "
+            "produces only at run time, the output of a packer hiding which functions run; "
+            "application code names what it calls.",
+            (WEB_SHELL, OBFUSCATED),
+            score,
+            [Evidence("name-table", Location(ctx.path, line=_line(data, first.start())),
+                      sanitize(first.group(0), 120), detail)],
+            ("obfuscation", "php"),
+        )
+    ]  # fmt: skip
+
+
+# -- the detector --------------------------------------------------------------------------
+
+
+def _non_alnum_findings(ctx: FileContext) -> list[Finding]:
+    found = non_alphanumeric(ctx.data)
+    if found is None:
+        return []
+    what = (
+        "ends in a call through a variable named only with underscores"
+        if found.call_line is not None
+        else "the code is nothing but such expressions"
+    )
+    score = scoring.score_simple(
+        Severity.HIGH if found.call_line is not None else Severity.MEDIUM,
+        Confidence.MEDIUM,
+        f"non-alphanumeric code that {what}",
+    )
+    evidence = [
+        Evidence(
+            "statistics", Location(ctx.path, line=found.line), sanitize(found.excerpt, 120),
+            f"{found.alnum} letters or digits in {found.code} bytes of code (strings and "
+            "comments excluded)",
+        )
+    ]  # fmt: skip
+    if found.call_line is not None:
+        evidence.append(
+            Evidence("dynamic-call", Location(ctx.path, line=found.call_line), "",
+                     "call through a computed name")
+        )  # fmt: skip
+    return [
+        simple_finding(
+            ctx, "SSC-003-480", "Non-alphanumeric PHP code (names built from punctuation)",
+            "The PHP code is written without letters: function names are assembled from "
+            "XOR-ed, OR-ed or incremented punctuation and called through variables named only "
+            "with underscores, which hides what runs from every name-based check.",
+            (WEB_SHELL, OBFUSCATED), score, evidence, ("obfuscation", "php"),
+        )
+    ]  # fmt: skip
+
+
+_XSL_EXTS = {".xsl", ".xslt", ".xml"}
+
+
+def detect(ctx: FileContext) -> list[Finding]:
+    if len(ctx.data) > MAX_ANALYSED:
+        return []
+    if not is_php(ctx):
+        return _xslt_findings(ctx) if ctx.ext in _XSL_EXTS else []
+    out = _non_alnum_findings(ctx)
+    out += _reversed_findings(ctx)
+    out += _xslt_findings(ctx)
+    out += _name_table_findings(ctx)
+    if decoded_pattern_gate(ctx):
+        from sscguard.detect.webshell.php import analyse_php
+
+        out += analysis_findings(ctx, analyse_php(ctx.data, Budget()), PHP_IDS)
+    return out
+
+
+__all__ = [
+    "IDS",
+    "ascii_identifiers",
+    "blank_literals",
+    "decoded_pattern_gate",
+    "detect",
+    "non_alphanumeric",
+    "php_regions",
+]
