@@ -365,5 +365,11 @@ CODE_CHECKS: dict[str, CheckInfo] = {
             "The file calls functions whose names its own decoder or an indexed table "
             "produces only at run time, the output of a packer.",
         ),
+        _info(
+            "SSC-003-484", "Encoded PHP with machine-generated names runs code", (_SHELL, _OBF),
+            _M, _CM,
+            "Nearly every variable is named with non-ASCII bytes (an encoder's output) and the "
+            "code evaluates or calls what it decodes.",
+        ),
     )
 }  # fmt: skip

@@ -598,7 +598,7 @@ DETECTORS: tuple[Detector, ...] = (
     ),
     Detector("php-capability", capability.ALL_IDS, capability.detect),
     Detector("content-sniff", (), _detect_sniffed),  # reports the other detectors' IDs
-    Detector("php-obfuscation", tuple(f"SSC-003-{n}" for n in range(480, 484)), _detect_obf),
+    Detector("php-obfuscation", tuple(f"SSC-003-{n}" for n in range(480, 485)), _detect_obf),
 )
 
 

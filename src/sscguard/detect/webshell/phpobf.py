@@ -20,8 +20,8 @@ searches:
 Also two helpers for the PHP analyser: ``ascii_identifiers`` maps variable names built of
 characters the parser does not accept (emoji and other astral-plane characters) to ASCII
 names of the same byte length, so ``$😭($_GET['👽'])`` is analysed like ``$x($_GET['y'])``;
-``decoded_pattern_gate`` passes files whose only sink is ``preg_replace`` with a decoded
-pattern (the ``/e`` modifier hidden in base64) to the analysis the main gate skipped.
+``extra_gate`` passes files whose only sink the main gate cannot see (``preg_replace`` with
+a decoded pattern, ``eval/* junk */(...)``) to the PHP analysis.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from sscguard.detect.webshell.flow import Budget, SinkKind
 from sscguard.model import Confidence, Evidence, Finding, Location, Severity
 from sscguard.textutil import sanitize as _sanitize
 
-IDS = ("SSC-003-480", "SSC-003-481", "SSC-003-482", "SSC-003-483")
+IDS = ("SSC-003-480", "SSC-003-481", "SSC-003-482", "SSC-003-483", "SSC-003-484")
 COMMANDS = attack.ref("T1059", "DS0022 File Creation", "M1047")
 
 # -- a same-length blanking tokeniser ------------------------------------------------------
@@ -187,15 +187,27 @@ _DECODED_PATTERN = re.compile(
 )
 
 
-def decoded_pattern_gate(ctx: FileContext) -> bool:
-    """A file the main PHP gate skipped whose replace pattern is itself decoded at run time."""
-    if b"preg_" not in ctx.data and b"ereg_" not in ctx.data:
+_SPLIT_SINK = re.compile(
+    rb"(?i)(?<![\w$>:])(?:eval|assert|system|exec|passthru|shell_exec|popen|proc_open"
+    rb"|create_function|call_user_func)\s*/\*[^*]{0,200}\*/\s*\("
+)
+
+
+def extra_gate(ctx: FileContext) -> bool:
+    """A file the main PHP gate skipped that still has a sink: a ``preg_replace`` whose
+    pattern is itself decoded at run time (``/e`` hidden in base64), or a sink call with a
+    comment between the name and its arguments (``eval/* junk */(...)``)."""
+    data = ctx.data
+    pattern = b"preg_" in data or b"ereg_" in data
+    if not pattern and b"*/" not in data:
         return False
-    if ctx.gates is not None and php_gate(ctx.data, ctx.gates):
+    if ctx.gates is not None and php_gate(data, ctx.gates):
         return False  # the PHP detector analysed it already
-    if ctx.gates is None and php_atoms(ctx.data):
+    if ctx.gates is None and php_atoms(data):
         return False
-    return _DECODED_PATTERN.search(ctx.data) is not None
+    if pattern and _DECODED_PATTERN.search(data) is not None:
+        return True
+    return b"*/" in data and _SPLIT_SINK.search(data) is not None
 
 
 # -- SSC-003-481 reversed source -----------------------------------------------------------
@@ -371,6 +383,51 @@ def _name_table_findings(ctx: FileContext) -> list[Finding]:
     ]  # fmt: skip
 
 
+# -- SSC-003-484 machine-named encoded code ------------------------------------------------
+
+_VAR_NAME = re.compile(rb"\$([A-Za-z_\x80-\xff][\w\x80-\xff]{0,80})")
+_HIGH = re.compile(rb"[\x80-\xff]")
+_EXEC = re.compile(
+    rb"(?i)(?<![\w$>:])(?:eval|assert|create_function)\s*\(|\$[\w\x80-\xff]*[\x80-\xff]"
+    rb"[\w\x80-\xff]*\s*\("
+)
+MIN_HIGH_NAMES = 12
+HIGH_SHARE = 0.7
+
+
+def _machine_named_findings(ctx: FileContext) -> list[Finding]:
+    data = ctx.data[:MAX_ANALYSED]
+    if _HIGH.search(data) is None:
+        return []
+    names = set(_VAR_NAME.findall(data, 0, 256 << 10))
+    high = [n for n in names if _HIGH.search(n)]
+    if len(high) < MIN_HIGH_NAMES or len(high) < HIGH_SHARE * len(names):
+        return []
+    run = _EXEC.search(data)
+    if run is None:
+        return []
+    score = scoring.score_simple(
+        Severity.MEDIUM, Confidence.MEDIUM,
+        "encoder output (names of non-ASCII bytes) that executes code: medium",
+    )  # fmt: skip
+    return [
+        simple_finding(
+            ctx, "SSC-003-484", "Encoded PHP with machine-generated names runs code",
+            "Nearly every variable in the code is named with non-ASCII bytes, the output of an "
+            "encoder that hides a program, and the code evaluates or calls what it decodes; "
+            "review what the file runs before trusting it.",
+            (WEB_SHELL, OBFUSCATED), score,
+            [
+                Evidence("statistics", Location(ctx.path), "",
+                         f"{len(high)} of {len(names)} variable names are non-ASCII"),
+                Evidence("code-execution", Location(ctx.path, line=_line(data, run.start())),
+                         sanitize(run.group(0), 80), "runs decoded code"),
+            ],
+            ("obfuscation", "php"),
+        )
+    ]  # fmt: skip
+
+
 # -- the detector --------------------------------------------------------------------------
 
 
@@ -423,7 +480,9 @@ def detect(ctx: FileContext) -> list[Finding]:
     out += _reversed_findings(ctx)
     out += _xslt_findings(ctx)
     out += _name_table_findings(ctx)
-    if decoded_pattern_gate(ctx):
+    if not out:
+        out += _machine_named_findings(ctx)
+    if extra_gate(ctx):
         from sscguard.detect.webshell.php import analyse_php
 
         out += analysis_findings(ctx, analyse_php(ctx.data, Budget()), PHP_IDS)
@@ -434,7 +493,7 @@ __all__ = [
     "IDS",
     "ascii_identifiers",
     "blank_literals",
-    "decoded_pattern_gate",
+    "extra_gate",
     "detect",
     "non_alphanumeric",
     "php_regions",
