@@ -849,7 +849,10 @@ class PhpAnalyser:
         if key is None:
             return None
         if _var_name(base) == "GLOBALS":
-            return self._const_var((0, key.decode("latin-1")), depth + 1)
+            value = self._const_var((0, key.decode("latin-1")), depth + 1)
+            if value is not None or not self._assigns("GLOBALS"):
+                return value
+            # ``$GLOBALS = array('c' => ..., 'e' => ...)``: a name table, not the globals
         items = self.array_value(base, scope, depth + 1)
         if items is not None:
             want = _array_key(key)

@@ -38,6 +38,7 @@ from sscguard.detect.webshell.detectors import (
     PHP_IDS,
     WEB_SHELL,
     FileContext,
+    _worth_parsing,
     analysis_findings,
     is_php,
     php_gate,
@@ -96,7 +97,9 @@ def _line(data: bytes, offset: int) -> int:
 # -- SSC-003-480 non-alphanumeric code -----------------------------------------------------
 
 _USCORE_VAR = re.compile(rb"\$_+(?![\w\x80-\xff])")
-_USCORE_CALL = re.compile(rb"\$_+\s*(?:(?:\[[^\]\n]{0,60}\]|\{[^}\n]{0,60}\})\s*)*\(")
+_USCORE_CALL = re.compile(
+    rb"\$_+\s*(?:(?:\[(?:[^\[\]\n]|\[[^\]\n]{0,20}\]){0,60}\]|\{[^}\n]{0,60}\})\s*)*\("
+)
 _ALNUM = re.compile(rb"[A-Za-z0-9\x80-\xff]")
 _SPACE = re.compile(rb"\s")
 MIN_USCORE = 4
@@ -193,19 +196,29 @@ _SPLIT_SINK = re.compile(
 )
 
 
+_TABLE_CALL = re.compile(
+    rb"\$GLOBALS\s*\[[^\]\n]{1,40}\]\s*(?:\[[^\]\n]{1,20}\]\s*)?\(|"
+    rb"\$[\w\x80-\xff]*[\xf0-\xf4][\x80-\xbf]{3}[\w\x80-\xff]*\s*\("
+)
+
+
 def extra_gate(ctx: FileContext) -> bool:
     """A file the main PHP gate skipped that still has a sink: a ``preg_replace`` whose
-    pattern is itself decoded at run time (``/e`` hidden in base64), or a sink call with a
-    comment between the name and its arguments (``eval/* junk */(...)``)."""
+    pattern is itself decoded at run time (``/e`` hidden in base64), a sink call with a
+    comment between the name and its arguments (``eval/* junk */(...)``), or a call through
+    ``$GLOBALS['name']`` or an emoji-named variable."""
     data = ctx.data
     pattern = b"preg_" in data or b"ereg_" in data
-    if not pattern and b"*/" not in data:
+    table = b"$GLOBALS" in data or _ASTRAL_CHAR.search(data) is not None
+    if not pattern and not table and b"*/" not in data:
         return False
     if ctx.gates is not None and php_gate(data, ctx.gates):
         return False  # the PHP detector analysed it already
     if ctx.gates is None and php_atoms(data):
         return False
     if pattern and _DECODED_PATTERN.search(data) is not None:
+        return True
+    if table and _TABLE_CALL.search(data) is not None:
         return True
     return b"*/" in data and _SPLIT_SINK.search(data) is not None
 
@@ -482,7 +495,7 @@ def detect(ctx: FileContext) -> list[Finding]:
     out += _name_table_findings(ctx)
     if not out:
         out += _machine_named_findings(ctx)
-    if extra_gate(ctx):
+    if extra_gate(ctx) and _worth_parsing(ctx):
         from sscguard.detect.webshell.php import analyse_php
 
         out += analysis_findings(ctx, analyse_php(ctx.data, Budget()), PHP_IDS)

@@ -54,7 +54,9 @@ def utf16_text(data: bytes) -> bytes | None:
     body = data[2 : 2 + 2 * MAX_ANALYSED]
     body = body[: len(body) & ~1]
     text = body.decode(codec, "replace")
-    if text.count("\ufffd") > len(text) // 20:  # not text: a binary that starts with FF FE
+    sample = text[:4096]
+    printable = sum(1 for c in sample if " " <= c < "\x7f" or c in "\t\n\r")
+    if printable < len(sample) // 2:  # not code: a binary (or a non-Latin text) after FF FE
         return None
     return text.encode("utf-8", "surrogatepass")
 
