@@ -59,7 +59,7 @@ def test_code_with_letters_and_underscore_variables_is_not_non_alphanumeric() ->
 
 
 def test_blanking_keeps_length_and_lines() -> None:
-    code = b"$a = 'x\ny'; // c\n$b = \"q\\\"\"; /* z\n */ $c;"
+    code = b'$a = \'x\ny\'; // c\n$b = "q\\""; /* z\n */ $c;'
     out = phpobf.blank_literals(code)
     assert len(out) == len(code) and out.count(b"\n") == code.count(b"\n")
     assert b"x" not in out and b"q" not in out and b"$c" in out
@@ -161,8 +161,7 @@ def test_stylesheet_with_harmless_php_functions_is_not_flagged() -> None:
 
 def test_variables_named_by_a_decoder_and_called_are_flagged() -> None:
     body = b"".join(
-        b'${d("k%d#")} = d("v%d!");\n${d("k%d#")}(${d("a%d")});\n' % (i, i, i, i)
-        for i in range(10)
+        b'${d("k%d#")} = d("v%d!");\n${d("k%d#")}(${d("a%d")});\n' % (i, i, i, i) for i in range(10)
     )
     packed = b"<?php\nfunction d($s) { return str_rot13($s); }\n" + body
     assert "SSC-003-483" in _ids("p.php", packed)
@@ -211,8 +210,9 @@ def test_callee_assembled_from_reflected_class_constants_is_resolved() -> None:
 
 def test_reflected_constants_naming_a_harmless_function_are_not_flagged() -> None:
     app = (
-        b"<?php\nclass K { const a = 'str'; const b = 'toupper'; }\n$r = new ReflectionClass('K');\n"
-        b"$f = '';\nforeach ($r->getConstants() as $v) { $f .= $v; }\necho $f($_GET['s']);\n"
+        b"<?php\nclass K { const a = 'str'; const b = 'toupper'; }\n"
+        b"$r = new ReflectionClass('K');\n$f = '';\n"
+        b"foreach ($r->getConstants() as $v) { $f .= $v; }\necho $f($_GET['s']);\n"
     )
     assert not {"SSC-003-400", "SSC-003-401"} & _ids("k.php", app)
 

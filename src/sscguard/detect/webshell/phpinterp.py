@@ -961,7 +961,6 @@ class Interpreter:
             raise NotConstantError("constant")
         return value
 
-
     # -- reflection over the file's own classes (names hidden in constants, doc comments) --
 
     def _new(self, node: Node, env: dict[str, Value], depth: int) -> Value:
@@ -999,8 +998,10 @@ class Interpreter:
             return consts.get(key, False)
         if name == b"getdoccomment":
             comment = obj.decl.prev_named_sibling
-            if comment is not None and comment.type == "comment" and comment.text.startswith(b"/**"):
-                return bytes(comment.text)
+            if comment is not None and comment.type == "comment":
+                text = bytes(comment.text)
+                if text.startswith(b"/**"):
+                    return text
             return False
         raise NotConstantError("method")
 

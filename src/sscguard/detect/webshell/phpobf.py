@@ -41,8 +41,8 @@ from sscguard.detect.webshell.detectors import (
     _worth_parsing,
     analysis_findings,
     is_php,
-    php_gate,
     php_atoms,
+    php_gate,
     simple_finding,
 )
 from sscguard.detect.webshell.flow import Budget, SinkKind
@@ -90,6 +90,12 @@ def sanitize(raw: bytes, limit: int) -> str:
     return _sanitize(raw.decode("utf-8", "replace"), limit)
 
 
+def _gated(ctx: FileContext, gate: str) -> bool | None:
+    """Whether the YARA-X gate rule ``gate`` (data/gates/phpobf.yar) matched the file, or
+    None when no YARA-X pass ran (the caller then tests the atoms itself)."""
+    return None if ctx.gates is None else gate in ctx.gates
+
+
 def _line(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
@@ -118,6 +124,8 @@ class NonAlnum:
 
 def non_alphanumeric(data: bytes) -> NonAlnum | None:
     """The region of PHP code written without letters, or None."""
+    if data.count(b"$_", 0, MAX_ANALYSED) < MIN_USCORE:
+        return None
     if len(_USCORE_VAR.findall(data, 0, MAX_ANALYSED)) < MIN_USCORE:
         return None
     best: NonAlnum | None = None
@@ -208,6 +216,8 @@ def extra_gate(ctx: FileContext) -> bool:
     comment between the name and its arguments (``eval/* junk */(...)``), or a call through
     ``$GLOBALS['name']`` or an emoji-named variable."""
     data = ctx.data
+    if _gated(ctx, "phpobf_extra") is False:
+        return False
     pattern = b"preg_" in data or b"ereg_" in data
     table = b"$GLOBALS" in data or _ASTRAL_CHAR.search(data) is not None
     if not pattern and not table and b"*/" not in data:
@@ -237,7 +247,7 @@ MAX_REV_EVIDENCE = 3
 def _reversed_findings(ctx: FileContext) -> list[Finding]:
     data = ctx.data
     head = data[:MAX_ANALYSED]
-    if b"_$" not in head:
+    if _gated(ctx, "phpobf_reversed") is False or b"_$" not in head:
         return []
     sources = list(_REV_SOURCE.finditer(head))
     if not sources or _REV_SINK.search(head) is None:
@@ -265,7 +275,8 @@ def _reversed_findings(ctx: FileContext) -> list[Finding]:
         evidence.extend(
             Evidence(
                 "dataflow-step", Location(ctx.path, line=original(step.line)),
-                _sanitize(step.label, 160), f"{flow.kind.value} path to {flow.sink} (reversed text)",
+                _sanitize(step.label, 160),
+                f"{flow.kind.value} path to {flow.sink} (reversed text)",
             )
             for step in flow.steps
         )  # fmt: skip
@@ -310,7 +321,7 @@ _REQUEST_QUERY = re.compile(
 
 def _xslt_findings(ctx: FileContext) -> list[Finding]:
     data = ctx.data[:MAX_ANALYSED]
-    if b"unction" not in data and b"UNCTION" not in data:
+    if _gated(ctx, "phpobf_xslt") is False:
         return []
     register = _REGISTER.search(data)
     namespace = _PHP_NS.search(data)
@@ -363,12 +374,21 @@ MIN_CALLS = 3
 
 
 def _name_table_findings(ctx: FileContext) -> list[Finding]:
-    data = ctx.data[:MAX_ANALYSED]
-    if b"${" not in data and b"$GLOBALS" not in data:
+    data = ctx.data
+    names = data.count(b"${", 0, MAX_ANALYSED) >= MIN_NAMES
+    tables = data.count(b"$GLOBALS", 0, MAX_ANALYSED) >= MIN_NAMES
+    if not names and not tables:
         return []
-    decoded = _DECODED_NAME.findall(data) if b"${" in data else []
-    called = [m for m in _DECODED_NAME.finditer(data) if data[m.end() : m.end() + 8].lstrip()[:1] == b"("] if len(decoded) >= MIN_NAMES else []
-    table = _GLOBAL_TABLE_CALL.findall(data) if b"$GLOBALS" in data else []
+    data = data[:MAX_ANALYSED]
+    decoded = _DECODED_NAME.findall(data) if names else []
+    called = []
+    if len(decoded) >= MIN_NAMES:
+        called = [
+            m
+            for m in _DECODED_NAME.finditer(data)
+            if data[m.end() : m.end() + 8].lstrip()[:1] == b"("
+        ]
+    table = _GLOBAL_TABLE_CALL.findall(data) if tables else []
     if not (len(decoded) >= MIN_NAMES and len(called) >= MIN_CALLS) and len(table) < MIN_NAMES:
         return []
     first = called[0] if called else _GLOBAL_TABLE_CALL.search(data)
@@ -400,6 +420,7 @@ def _name_table_findings(ctx: FileContext) -> list[Finding]:
 
 _VAR_NAME = re.compile(rb"\$([A-Za-z_\x80-\xff][\w\x80-\xff]{0,80})")
 _HIGH = re.compile(rb"[\x80-\xff]")
+_HIGH_VAR = re.compile(rb"\$[\x80-\xff]")
 _EXEC = re.compile(
     rb"(?i)(?<![\w$>:])(?:eval|assert|create_function)\s*\(|\$[\w\x80-\xff]*[\x80-\xff]"
     rb"[\w\x80-\xff]*\s*\("
@@ -410,13 +431,18 @@ HIGH_SHARE = 0.7
 
 def _machine_named_findings(ctx: FileContext) -> list[Finding]:
     data = ctx.data[:MAX_ANALYSED]
-    if _HIGH.search(data) is None:
+    if len(_HIGH_VAR.findall(data)) < MIN_HIGH_NAMES:
         return []
-    names = set(_VAR_NAME.findall(data, 0, 256 << 10))
+    head = data[: 256 << 10]
+    if len({n for n in _VAR_NAME.findall(head) if _HIGH.search(n)}) < MIN_HIGH_NAMES:
+        return []
+    # count names in code only: a binary blob in a string literal is full of "$<bytes>"
+    code = blank_literals(head)
+    names = set(_VAR_NAME.findall(code))
     high = [n for n in names if _HIGH.search(n)]
     if len(high) < MIN_HIGH_NAMES or len(high) < HIGH_SHARE * len(names):
         return []
-    run = _EXEC.search(data)
+    run = _EXEC.search(code)
     if run is None:
         return []
     score = scoring.score_simple(
@@ -506,8 +532,8 @@ __all__ = [
     "IDS",
     "ascii_identifiers",
     "blank_literals",
-    "extra_gate",
     "detect",
+    "extra_gate",
     "non_alphanumeric",
     "php_regions",
 ]

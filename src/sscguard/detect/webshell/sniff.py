@@ -5,8 +5,8 @@ Two cases, both cheap to recognise:
 * UTF-16 text (a byte-order mark FF FE or FE FF). PHP itself does not run such a file unless
   zend.multibyte is on, but collections and droppers store pages that way and every byte
   pattern of the analysers misses them. The text is transcoded to UTF-8 (newlines stay
-  newlines, so evidence line numbers are the original ones) and every other detector runs
-  on it.
+  newlines, so evidence line numbers are the original ones) and the PHP detectors run on it
+  (the ASP.NET, ASP and JSP analysers read UTF-16 pages themselves).
 * An ASP.NET page (``<%@ Page Language="C#" %>``) or a classic ASP page stored under the
   name of another server language (``shell.php``, ``x.jsp``). The extension-owned analyser
   finds nothing there; when the file has no PHP open tag at all it is not PHP whatever its
@@ -63,11 +63,9 @@ def utf16_text(data: bytes) -> bytes | None:
 
 def foreign_page(ctx: FileContext) -> str | None:
     """``.aspx`` or ``.asp`` when a file named for another server language holds that page."""
-    if ctx.ext not in _FOREIGN_NAMED:
+    if ctx.data.find(b"<%", 0, _HEAD) < 0 or ctx.ext not in _FOREIGN_NAMED:
         return None
     head = ctx.data[:_HEAD]
-    if b"<%" not in head:
-        return None
     if b"<?" in ctx.data and is_php(FileContext(".x", ctx.data)):
         return None  # it has PHP code too: the PHP analyser owns it
     if _DOTNET_DIRECTIVE.search(head):
@@ -82,10 +80,13 @@ def detect(ctx: FileContext) -> list[Finding]:
 
     text = utf16_text(ctx.data)
     if text is not None:
+        # the ASP.NET, ASP and JSP analysers read UTF-16 pages themselves; PHP's do not
         inner = FileContext(ctx.path, text, ctx.hits, ctx.truncated, None)
+        if not is_php(inner):
+            return []
         out: list[Finding] = []
         for det in DETECTORS:
-            if det.name != NAME:
+            if det.name.startswith("php-"):
                 out.extend(det.run(inner))
         ctx.bounded.extend(inner.bounded)
         return out
