@@ -180,13 +180,13 @@ def _high(i: int) -> bytes:
 
 
 def test_encoder_output_with_non_ascii_names_that_evals_is_flagged() -> None:
-    assigns = b"".join(b"$" + _high(i) + b"='%d';" % i for i in range(15))
+    assigns = b"".join(b"$" + _high(i) + b"='%d';$" % i + _high(i) + b".='x';" for i in range(15))
     packed = b"<?php " + assigns + b"eval($" + _high(0) + b".$" + _high(1) + b");"
     assert "SSC-003-484" in _ids("enc.php", packed)
 
 
 def test_non_ascii_names_without_execution_are_not_flagged() -> None:
-    names = b"".join(b"$" + _high(i) + b"='%d';" % i for i in range(15))
+    names = b"".join(b"$" + _high(i) + b"='%d';$" % i + _high(i) + b".='x';" for i in range(15))
     assert "SSC-003-484" not in _ids("l10n.php", b"<?php " + names + b"echo $" + _high(2) + b";")
 
 
@@ -281,3 +281,20 @@ def test_php_file_with_asp_like_text_stays_php() -> None:
     page = b'<?php echo "<%@ Page Language=\\"C#\\" %>"; ?>\n<p>docs</p>\n'
     assert sniff.foreign_page(FileContext("doc.php", page)) is None
     assert not _flagged("doc.php", page)
+
+
+def test_hostile_reflection_and_property_shapes_stay_bounded() -> None:
+    """Self-referencing properties, reflection of missing or recursive classes, a huge
+    constant list: no crash, no hang, nothing invented."""
+    consts = b"".join(b"const c%d = 'x';" % i for i in range(400))
+    hostile = (
+        b"<?php\nclass A { public $p; function f() { $this->p = $this->p . 'x'; "
+        b"eval($this->p); } }\nclass B { " + consts + b" }\n"
+        b"$r = new ReflectionClass('Missing');\n$s = new ReflectionClass($r);\n"
+        b"$t = new ReflectionClass('B');\n"
+        b"foreach ($t->getConstants() as $v) { $f .= $v; }\n$f($_GET['a']);\n"
+        b"$u = new ReflectionClass('A');\n$g = $u->getDocComment() . $u->getName();\n"
+        b"$g($_GET['b']);\n"
+    )
+    found = run_detectors("h.php", hostile, ())
+    assert not {"SSC-003-400", "SSC-003-401"} & {f.rule_id for f in found}

@@ -27,6 +27,7 @@ a decoded pattern, ``eval/* junk */(...)``) to the PHP analysis.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -38,7 +39,6 @@ from sscguard.detect.webshell.detectors import (
     PHP_IDS,
     WEB_SHELL,
     FileContext,
-    _worth_parsing,
     analysis_findings,
     is_php,
     php_atoms,
@@ -90,6 +90,14 @@ def sanitize(raw: bytes, limit: int) -> str:
     return _sanitize(raw.decode("utf-8", "replace"), limit)
 
 
+def _flagged(ctx: FileContext) -> bool:
+    """Already flagged (a built-in YARA rule of medium or more, or a high finding): the
+    second-chance analysis would only add an explanation, at the cost of a parse."""
+    return ctx.flagged_high or any(
+        h.rule.builtin and h.rule.severity >= Severity.MEDIUM for h in ctx.hits
+    )
+
+
 def _gated(ctx: FileContext, gate: str) -> bool | None:
     """Whether the YARA-X gate rule ``gate`` (data/gates/phpobf.yar) matched the file, or
     None when no YARA-X pass ran (the caller then tests the atoms itself)."""
@@ -109,6 +117,7 @@ _USCORE_CALL = re.compile(
 _ALNUM = re.compile(rb"[A-Za-z0-9\x80-\xff]")
 _SPACE = re.compile(rb"\s")
 MIN_USCORE = 4
+MAX_BYTES_PER_USCORE = 200  # region bytes per ``$_``-only variable, at most
 MIN_CODE = 40  # non-blank code bytes
 MAX_ALNUM = 0.08  # share of letters and digits in the code
 
@@ -130,6 +139,8 @@ def non_alphanumeric(data: bytes) -> NonAlnum | None:
         return None
     best: NonAlnum | None = None
     for offset, code in php_regions(data[:MAX_ANALYSED]):
+        if len(_USCORE_VAR.findall(code)) * MAX_BYTES_PER_USCORE < len(code.strip()):
+            continue  # a few such names in a large region: not code written without letters
         blanked = blank_literals(code)
         if len(_USCORE_VAR.findall(blanked)) < MIN_USCORE:
             continue
@@ -434,8 +445,9 @@ def _machine_named_findings(ctx: FileContext) -> list[Finding]:
     if len(_HIGH_VAR.findall(data)) < MIN_HIGH_NAMES:
         return []
     head = data[: 256 << 10]
-    if len({n for n in _VAR_NAME.findall(head) if _HIGH.search(n)}) < MIN_HIGH_NAMES:
-        return []
+    counts = Counter(n for n in _VAR_NAME.findall(head) if _HIGH.search(n))
+    if sum(1 for c in counts.values() if c >= 2) < MIN_HIGH_NAMES:
+        return []  # an encoder reuses its names; "$<bytes>" in a binary literal does not
     # count names in code only: a binary blob in a string literal is full of "$<bytes>"
     code = blank_literals(head)
     names = set(_VAR_NAME.findall(code))
@@ -521,7 +533,7 @@ def detect(ctx: FileContext) -> list[Finding]:
     out += _name_table_findings(ctx)
     if not out:
         out += _machine_named_findings(ctx)
-    if extra_gate(ctx) and _worth_parsing(ctx):
+    if not out and not _flagged(ctx) and extra_gate(ctx):
         from sscguard.detect.webshell.php import analyse_php
 
         out += analysis_findings(ctx, analyse_php(ctx.data, Budget()), PHP_IDS)
