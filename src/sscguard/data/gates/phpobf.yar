@@ -34,3 +34,28 @@ rule phpobf_reversed
     condition:
         any of them
 }
+
+// variables named only with underscores being assigned, indexed or read indirectly
+rule phpobf_uscore
+{
+    strings:
+        $a = "$__"
+        $b = "$_="
+        $c = "$_ ="
+        $d = "$_["
+        $e = "${$_"
+        $f = "$_."
+        $g = "$_("
+    condition:
+        any of them
+}
+
+// names produced at run time: ${decoder("...")}, $GLOBALS['table'][n](...)
+rule phpobf_table
+{
+    strings:
+        $d = "${"
+        $g = "$GLOBALS["
+    condition:
+        any of them
+}

@@ -62,7 +62,6 @@ _LEXEMES = re.compile(
     rb"|(?://|#)[^\n]*?(?=\?>|\n|\Z)",
     re.S,
 )
-_PHP_REGION = re.compile(rb"<\?(?:php\b|=)?(.*?)(?:\?>|\Z)", re.S | re.I)
 _NOT_NEWLINE = re.compile(rb"[^\n]")
 
 
@@ -81,9 +80,21 @@ def blank_literals(code: bytes) -> bytes:
 
 
 def php_regions(data: bytes) -> Iterator[tuple[int, bytes]]:
-    """(offset, code) of each ``<?php ... ?>`` region."""
-    for match in _PHP_REGION.finditer(data):
-        yield match.start(1), match.group(1)
+    """(offset, code) of each ``<?php ... ?>`` region (``?>`` inside a string ends it early:
+    the regions are for statistics, not for parsing)."""
+    at = data.find(b"<?")
+    while at >= 0:
+        start = at + 2
+        if data[start : start + 3].lower() == b"php":
+            start += 3
+        elif data[start : start + 1] == b"=":
+            start += 1
+        end = data.find(b"?>", start)
+        if end < 0:
+            yield start, data[start:]
+            return
+        yield start, data[start:end]
+        at = data.find(b"<?", end + 2)
 
 
 def sanitize(raw: bytes, limit: int) -> str:
@@ -117,7 +128,9 @@ _USCORE_CALL = re.compile(
 _ALNUM = re.compile(rb"[A-Za-z0-9\x80-\xff]")
 _SPACE = re.compile(rb"\s")
 MIN_USCORE = 4
-MAX_BYTES_PER_USCORE = 200  # region bytes per ``$_``-only variable, at most
+#: a variable named only with underscores being assigned, indexed or read indirectly
+_USCORE_ATOMS = (b"$__", b"$_=", b"$_ =", b"$_[", b"${$_", b"$_.", b"$_(")
+MAX_BYTES_PER_USCORE = 60  # region bytes per ``$_``-only variable, at most
 MIN_CODE = 40  # non-blank code bytes
 MAX_ALNUM = 0.08  # share of letters and digits in the code
 
@@ -131,9 +144,10 @@ class NonAlnum:
     excerpt: bytes
 
 
-def non_alphanumeric(data: bytes) -> NonAlnum | None:
-    """The region of PHP code written without letters, or None."""
-    if data.count(b"$_", 0, MAX_ANALYSED) < MIN_USCORE:
+def non_alphanumeric(data: bytes, gated: bool | None = None) -> NonAlnum | None:
+    """The region of PHP code written without letters, or None (``gated``: whether the
+    YARA-X gate saw an atom, None when no YARA-X pass ran)."""
+    if gated is False or (gated is None and not any(a in data for a in _USCORE_ATOMS)):
         return None
     if len(_USCORE_VAR.findall(data, 0, MAX_ANALYSED)) < MIN_USCORE:
         return None
@@ -257,7 +271,7 @@ MAX_REV_EVIDENCE = 3
 
 def _reversed_findings(ctx: FileContext) -> list[Finding]:
     data = ctx.data
-    head = data[:MAX_ANALYSED]
+    head = data  # detect() passes files up to MAX_ANALYSED only
     if _gated(ctx, "phpobf_reversed") is False or b"_$" not in head:
         return []
     sources = list(_REV_SOURCE.finditer(head))
@@ -331,7 +345,7 @@ _REQUEST_QUERY = re.compile(
 
 
 def _xslt_findings(ctx: FileContext) -> list[Finding]:
-    data = ctx.data[:MAX_ANALYSED]
+    data = ctx.data
     if _gated(ctx, "phpobf_xslt") is False:
         return []
     register = _REGISTER.search(data)
@@ -385,12 +399,13 @@ MIN_CALLS = 3
 
 
 def _name_table_findings(ctx: FileContext) -> list[Finding]:
+    if _gated(ctx, "phpobf_table") is False:
+        return []
     data = ctx.data
-    names = data.count(b"${", 0, MAX_ANALYSED) >= MIN_NAMES
-    tables = data.count(b"$GLOBALS", 0, MAX_ANALYSED) >= MIN_NAMES
+    names = b"${" in data and data.count(b"${", 0, MAX_ANALYSED) >= MIN_NAMES
+    tables = b"$GLOBALS[" in data and data.count(b"$GLOBALS", 0, MAX_ANALYSED) >= MIN_NAMES
     if not names and not tables:
         return []
-    data = data[:MAX_ANALYSED]
     decoded = _DECODED_NAME.findall(data) if names else []
     called = []
     if len(decoded) >= MIN_NAMES:
@@ -431,21 +446,22 @@ def _name_table_findings(ctx: FileContext) -> list[Finding]:
 
 _VAR_NAME = re.compile(rb"\$([A-Za-z_\x80-\xff][\w\x80-\xff]{0,80})")
 _HIGH = re.compile(rb"[\x80-\xff]")
-_HIGH_VAR = re.compile(rb"\$[\x80-\xff]")
+_HIGH_NAME = re.compile(rb"\$[\x80-\xff][\w\x80-\xff]{0,80}")
 _EXEC = re.compile(
     rb"(?i)(?<![\w$>:])(?:eval|assert|create_function)\s*\(|\$[\w\x80-\xff]*[\x80-\xff]"
     rb"[\w\x80-\xff]*\s*\("
 )
 MIN_HIGH_NAMES = 12
+MACHINE_HEAD = 32 << 10
 HIGH_SHARE = 0.7
 
 
 def _machine_named_findings(ctx: FileContext) -> list[Finding]:
-    data = ctx.data[:MAX_ANALYSED]
-    if len(_HIGH_VAR.findall(data)) < MIN_HIGH_NAMES:
+    if ctx.data.isascii():
         return []
-    head = data[: 256 << 10]
-    counts = Counter(n for n in _VAR_NAME.findall(head) if _HIGH.search(n))
+    data = ctx.data
+    head = data[:MACHINE_HEAD]  # an encoder stub names its variables near the top
+    counts = Counter(_HIGH_NAME.findall(head))
     if sum(1 for c in counts.values() if c >= 2) < MIN_HIGH_NAMES:
         return []  # an encoder reuses its names; "$<bytes>" in a binary literal does not
     # count names in code only: a binary blob in a string literal is full of "$<bytes>"
@@ -483,7 +499,7 @@ def _machine_named_findings(ctx: FileContext) -> list[Finding]:
 
 
 def _non_alnum_findings(ctx: FileContext) -> list[Finding]:
-    found = non_alphanumeric(ctx.data)
+    found = non_alphanumeric(ctx.data, _gated(ctx, "phpobf_uscore"))
     if found is None:
         return []
     what = (
@@ -522,9 +538,19 @@ def _non_alnum_findings(ctx: FileContext) -> list[Finding]:
 _XSL_EXTS = {".xsl", ".xslt", ".xml"}
 
 
+_GATES = frozenset(
+    ("phpobf_uscore", "phpobf_reversed", "phpobf_xslt", "phpobf_table", "phpobf_extra")
+)
+
+
 def detect(ctx: FileContext) -> list[Finding]:
     if len(ctx.data) > MAX_ANALYSED:
         return []
+    if ctx.gates is not None and ctx.gates.isdisjoint(_GATES):
+        # no atom of any shape: only the encoder-name statistics can still apply
+        if ctx.data.isascii() or not is_php(ctx):
+            return []
+        return _machine_named_findings(ctx)
     if not is_php(ctx):
         return _xslt_findings(ctx) if ctx.ext in _XSL_EXTS else []
     out = _non_alnum_findings(ctx)

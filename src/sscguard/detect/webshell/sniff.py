@@ -63,6 +63,8 @@ def utf16_text(data: bytes) -> bytes | None:
 
 def foreign_page(ctx: FileContext) -> str | None:
     """``.aspx`` or ``.asp`` when a file named for another server language holds that page."""
+    if ctx.gates is not None and "asp_code" not in ctx.gates:  # its atom: "<%"
+        return None
     if ctx.data.find(b"<%", 0, _HEAD) < 0 or ctx.ext not in _FOREIGN_NAMED:
         return None
     head = ctx.data[:_HEAD]
@@ -76,10 +78,10 @@ def foreign_page(ctx: FileContext) -> str | None:
 
 
 def detect(ctx: FileContext) -> list[Finding]:
-    from sscguard.detect.webshell.detectors import DETECTORS
-
     text = utf16_text(ctx.data)
     if text is not None:
+        from sscguard.detect.webshell.detectors import DETECTORS
+
         # the ASP.NET, ASP and JSP analysers read UTF-16 pages themselves; PHP's do not
         inner = FileContext(ctx.path, text, ctx.hits, ctx.truncated, None)
         if not is_php(inner):
