@@ -360,5 +360,34 @@ CODE_CHECKS: dict[str, CheckInfo] = {
             "The page walks directories and overwrites each file with an encrypted copy: "
             "ransomware for the web tree.",
         ),
+        # SSC-003-480..483: obfuscation shapes (phpobf.py)
+        _info(
+            "SSC-003-480", "Non-alphanumeric PHP code (names built from punctuation)",
+            (_SHELL, _OBF), _H, _CM,
+            "The PHP code has no letters: names are assembled from XOR-ed or incremented "
+            "punctuation and called through variables named with underscores only.",
+        ),
+        _info(
+            "SSC-003-481", "PHP source stored reversed (strrev)", (_SHELL, _OBF), _H, _CH,
+            "The file is PHP code written backwards (reversed superglobals and execution "
+            "functions), which a loader reverses with strrev and runs.",
+        ),
+        _info(
+            "SSC-003-482", "XSLT or XPath runs PHP execution functions", (_SHELL, _CMD), _H, _CM,
+            "A stylesheet or XPath expression calls system, assert or a similar function "
+            "through php:function, code execution without eval in the PHP code.",
+        ),
+        _info(
+            "SSC-003-483", "Functions called through a runtime-decoded name table (PHP)",
+            (_SHELL, _OBF), _M, _CM,
+            "The file calls functions whose names its own decoder or an indexed table "
+            "produces only at run time, the output of a packer.",
+        ),
+        _info(
+            "SSC-003-484", "Encoded PHP with machine-generated names runs code", (_SHELL, _OBF),
+            _M, _CM,
+            "Nearly every variable is named with non-ASCII bytes (an encoder's output) and the "
+            "code evaluates or calls what it decodes.",
+        ),
     )
 }  # fmt: skip
