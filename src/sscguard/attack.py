@@ -130,7 +130,7 @@ RELATED_TECHNIQUES: dict[str, Technique] = {
         ),
         Technique("T1136", "Create Account", "It creates an account to keep access."),
         Technique("T1491", "Defacement", "It replaces the site's pages."),
-        Technique("T1486", "Data Encrypted for Impact", "It encrypts the site's files for ransom."),
+        Technique("T1486", "Data Encrypted for Impact", "It encrypts files and asks a ransom."),
         Technique("T1499", "Endpoint Denial of Service", "It floods a host or exhausts it."),
         Technique("T1566", "Phishing", "It sends mail in bulk or collects typed-in secrets."),
         Technique(

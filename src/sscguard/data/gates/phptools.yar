@@ -47,22 +47,6 @@ rule phptools_form
         filesize < 128KB and any of them
 }
 
-// files encrypted in place over a directory walk (web ransomware)
-rule phptools_crypt
-{
-    strings:
-        $e1 = "mcrypt_encrypt" nocase
-        $e2 = "openssl_encrypt" nocase
-        $e3 = "sodium_crypto_secretbox" nocase
-        $w1 = "scandir" nocase
-        $w2 = "opendir" nocase
-        $w3 = "glob(" nocase
-        $w4 = "RecursiveDirectoryIterator" nocase
-        $p = "file_put_contents" nocase
-    condition:
-        filesize < 256KB and any of ($e*) and any of ($w*) and $p
-}
-
 // a page that writes a CGI handler configuration (and, the Python side checks, a script)
 rule phptools_cgi
 {

@@ -20,7 +20,7 @@ files the ``phpcap`` YARA-X gate lets through.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -66,10 +66,14 @@ WRAPPER_READ = "SSC-003-460"
 FS_BROWSER = "SSC-003-461"
 CMS_ACCOUNT = "SSC-003-462"
 SECRET_GATE = "SSC-003-463"  # noqa: S105 (a rule ID)
+DROPPER = "SSC-003-490"
+SEO_CLOAK = "SSC-003-491"
+RANSOM = "SSC-003-492"
 
 ALL_IDS = (
     CALLBACK_EXEC, MASS_MAILER, MAIL_EXFIL, SQL_CONSOLE, NET_SCANNER, NET_RELAY, FILE_DROP,
     CODE_WRITE, DEFACE, HOST_RECON, WRAPPER_READ, FS_BROWSER, CMS_ACCOUNT, SECRET_GATE,
+    DROPPER, SEO_CLOAK, RANSOM,
 )  # fmt: skip
 
 
@@ -1565,7 +1569,655 @@ def _secret_gate(f: _File) -> list[Capability]:
     return out
 
 
-_RULES = (_callbacks, _mail, _sql, _network, _files, _recon, _browse, _cms, _secret_gate)
+# -- droppers, cloaking, ransomware and other tools without a request-to-sink path ---------
+#
+# Additive rules (SSC-003-490..499 and extensions of 451/455/456/457/458/459): each looks for a
+# COMBINATION of facts, never a name. They share two small questions: "is this value the body
+# of a page fetched from a fixed internet address?" and "which user function is this?".
+
+#: a literal absolute URL with a host name (``"http://" . $host`` is not a fixed address)
+_URL_LITERAL = re.compile(r"""['"](https?://[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,}[^'"\s]*)['"]""")
+_URL_ARG = r"""\s*\(\s*['"](https?://[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,}[^'"\s]*)"""
+_DIRECT_FETCH = re.compile(
+    r"(?i)(?<![\w$>:])(?:file_get_contents|file|fopen|curl_init|wp_remote_get)"
+    + _URL_ARG
+    + r"""|CURLOPT_URL\s*(?:,|=>)\s*['"](https?://[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,}[^'"\s]*)"""
+)
+_FETCH_API = re.compile(
+    r"(?i)(?<![\w$>:])(curl_exec|file_get_contents|file|fopen|stream_get_contents|fsockopen"
+    r"|wp_remote_get|wp_remote_retrieve_body)\s*\("
+)
+_PHP_NAME = re.compile(r"(?i)\.(php\d?|phtml|pht|phar|inc)\s*$")
+_OWN_PLACE = re.compile(r"(?i)DOCUMENT_ROOT|__FILE__|__DIR__|getcwd\s*\(")
+
+
+def _reaching(f: _File, node: Node | None, scope: int, hops: int = 3) -> str:
+    """Like ``_File.reaching_text`` (the expression and the assignments of the variables it
+    uses, ``hops`` deep) but each variable is expanded once: linear in the file, where the
+    recursive form revisits shared variables exponentially on long generated pages."""
+    if node is None:
+        return ""
+    parts = [_text(node, 2000)]
+    seen: set[str] = set()
+    frontier = [(parts[0], hops)]
+    size = len(parts[0])
+    while frontier and size < 20000:
+        text, left = frontier.pop(0)
+        if left <= 0:
+            continue
+        for name in re.findall(r"\$(\w+)", text)[:12]:
+            if name in seen:
+                continue
+            seen.add(name)
+            for assign in f.req._assigns(name)[:12]:
+                if assign.value is not None:
+                    piece = _text(assign.value, 2000)
+                    parts.append(piece)
+                    size += len(piece)
+                    frontier.append((piece, left - 1))
+    return "\n".join(parts)[:20000]
+
+
+def _user_function(f: _File, name: str) -> Node | None:
+    fn = f.req._functions().get(name.lower())
+    return fn.node if fn is not None else None
+
+
+def _fetch_url(f: _File, node: Node, scope: int, fixed: list[tuple[str, str]] | None = None) -> str:
+    """The fixed internet address whose response the expression carries, or ``""``.
+
+    A literal ``http(s)://host/...`` must be what a fetch API reads: in the expression's own
+    reaching text (``file_get_contents('https://...')``), as the argument of a download helper
+    it calls (``get('https://...')`` where ``get`` fetches its parameter), inside that helper,
+    or at the call sites of the function that encloses the expression (a helper called with a
+    fixed URL)."""
+    text = _reaching(f, node, scope, 3)
+    hit = _DIRECT_FETCH.search(text)
+    if hit is not None:
+        return hit.group(1) or hit.group(2)
+    for call_text, url in _fixed_fetches(f) if fixed is None else fixed:
+        if call_text in text:
+            return url
+    fetches = _FETCH_API.search(text) is not None
+    for count, m in enumerate(_CALL_SITE.finditer(text.encode("utf-8", "replace"))):
+        name = m.group(1).decode("ascii", "replace")
+        body = _user_function(f, name) if count < 40 else None
+        if body is None or body.start_byte <= node.start_byte < body.end_byte:
+            continue
+        body_text = _text(body, 20000)
+        if not _FETCH_API.search(body_text):
+            continue
+        arg = re.search(re.escape(name) + _URL_ARG, text)
+        if arg is not None:
+            return str(arg.group(1))
+        inner = _DIRECT_FETCH.search(body_text)
+        if inner is not None:
+            return str(inner.group(1) or inner.group(2))
+    if not fetches:
+        return ""
+    fn = _function_of(node)
+    if fn is None:
+        return ""
+    found = _DIRECT_FETCH.search(_text(fn, 20000))
+    if found is not None:
+        return str(found.group(1) or found.group(2))
+    name = _text(fn.child_by_field_name("name"), 80)
+    for call, _scope, _name in f.calls(name) if name else ():
+        if fn.start_byte <= call.start_byte < fn.end_byte:
+            continue
+        lit = next((u for a in _args(call) if (u := _URL_LITERAL.fullmatch(_text(a, 400)))), None)
+        if lit is not None:
+            return str(lit.group(1))
+    return ""
+
+
+def _fixed_fetches(f: _File) -> list[tuple[str, str]]:
+    """(call text, URL) of the fetch calls whose address folds to a fixed URL through
+    variables or array entries (``$list = $cfg['url']; file($list)``)."""
+    out = []
+    for node, scope, _name in f.calls("file", "file_get_contents", "fopen", "curl_init"):
+        args = _args(node)
+        value = f.const(args[0], scope) if args and args[0].type != "string" else None
+        url = _URL_LITERAL.fullmatch(f"'{value.decode('latin-1')}'") if value else None
+        if url is None and args and args[0].type == "variable_name":
+            url = _entry_url(f, _reaching(f, args[0], scope, 2))
+        if url is not None:
+            out.append((_text(node, 200), url.group(1)))
+    return out
+
+
+def _entry_url(f: _File, text: str) -> re.Match[str] | None:
+    """A fixed URL stored in an array entry the text reads (``$cfg['list'] = 'https://...'``)."""
+    for m in re.finditer(r"(?m)^\$(\w+)\s*\[\s*['\"]([\w.-]{1,40})['\"]\s*\]\s*$", text):
+        entry = re.search(
+            r"\$"
+            + m.group(1)
+            + r"\s*\[\s*['\"]"
+            + re.escape(m.group(2))
+            + r"['\"]\s*\]\s*=\s*"
+            + _URL_LITERAL.pattern,
+            f.data.decode("latin-1"),
+        )
+        if entry is not None:
+            return _URL_LITERAL.search(entry.group(0))
+    return None
+
+
+def _self_calling(node: Node) -> Node | None:
+    """The function or method around ``node`` when it calls itself (a directory walker)."""
+    fn = node.parent
+    hops = 0
+    while fn is not None and hops < 200 and fn.type not in _FUNC_TYPES:
+        fn = fn.parent
+        hops += 1
+    if fn is None or fn.type not in ("function_definition", "method_declaration"):
+        return None
+    name = _text(fn.child_by_field_name("name"), 80)
+    body = _text(fn.child_by_field_name("body"))
+    return fn if name and re.search(r"(?<![\w$])" + re.escape(name) + r"\s*\(", body) else None
+
+
+def _written(f: _File) -> Iterator[tuple[Node, int, Node, Node, int, Node]]:
+    """(writer, its scope, content, opener, its scope, target) for every file write:
+    ``file_put_contents``, and ``fwrite``/``fputs`` through the ``fopen`` that opened the handle."""
+    handles = _fopen_handles(f)
+    for writer, wscope, wname in f.calls("fwrite", "fputs", "file_put_contents"):
+        args = _args(writer)
+        if len(args) < 2:
+            continue
+        if wname == "file_put_contents":
+            yield writer, wscope, args[1], writer, wscope, args[0]
+            continue
+        handle = args[0]
+        while handle.type == "error_suppression_expression" and handle.named_child_count:
+            handle = handle.named_children[0]
+        key = f"@{handle.id}" if handle.type == "function_call_expression" else (
+            _text(handle, 80).lstrip("$"))  # fmt: skip
+        found = _opener_for(handles.get(key), writer, wscope)
+        if found is not None and _args(found[0]):
+            yield writer, wscope, args[1], found[0], found[1], _args(found[0])[0]
+
+
+def _target_name(f: _File, target: Node, scope: int) -> str:
+    """The file name a write goes to: the folded constant, else the literal tail of the
+    expression (``$_SERVER['DOCUMENT_ROOT'] . '/x.php'``) or of the value it was assigned."""
+    value = f.const(target, scope)
+    if value is not None:
+        return value.decode("latin-1").strip()
+    text = _reaching(f, target, scope, 2)
+    first = text.split("\n", 1)[0]
+    tail = re.search(r"""['"]([^'"$]{1,120})['"]\s*\)?\s*;?\s*$""", first)
+    if tail is None and "\n" in text:
+        tail = re.search(r"""['"]([^'"$]{1,120})['"]\s*\)?\s*;?\s*$""", text.split("\n")[1])
+    return tail.group(1) if tail is not None else ""
+
+
+_MAX_WRITES = 60  # file writes examined per file by the rules below
+#: substring pre-tests (on the lower-cased file) before any regular expression or tree walk
+_DECODER_WORDS = (b"base64_decode", b"gzinflate", b"gzuncompress", b"gzdecode", b"str_rot13",
+                  b"hex2bin", b"convert_uudecode")  # fmt: skip
+_FETCH_WORDS = (b"curl_exec", b"file_get_contents", b"file(", b"fopen", b"fsockopen",
+                b"wp_remote_get", b"copy(")  # fmt: skip
+_DECODERS = re.compile(
+    r"(?i)(?<![\w$>:])(base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|hex2bin"
+    r"|convert_uudecode)\s*\("
+)
+
+
+def _droppers(f: _File) -> list[Capability]:
+    """Code fetched from a fixed internet address written into a PHP file (or a file named
+    after the URL), a downloaded page written into the document root, and a decoded payload
+    written to a path the request chooses."""
+    out: list[Capability] = []
+    low = f.lower
+    decodes = any(k in low for k in _DECODER_WORDS)
+    fetches = b"http" in low and any(k in low for k in _FETCH_WORDS)
+    if not (decodes or fetches):
+        return out
+    fixed = _fixed_fetches(f) if fetches else []
+    for count, (writer, wscope, content, opener, oscope, target) in enumerate(_written(f)):
+        if count >= _MAX_WRITES:
+            break
+        steps = (_at(opener), _at(writer)) if opener is not writer else (_at(writer),)
+        if decodes and f.direct(target, oscope) and not f.tainted(content, wscope):
+            text = _reaching(f, content, wscope, 3)
+            if _DECODERS.search(text):
+                out.append(
+                    Capability(
+                        DROPPER,
+                        _line(writer),
+                        "writes a decoded payload to a path the request chooses (a stager)",
+                        "medium",
+                        (*(f.tainted(target, oscope) or ()), *steps),
+                        f.guarded(writer),
+                    )
+                )
+                continue
+        if not fetches:
+            continue
+        name = _target_name(f, target, oscope)  # the destination first: cheaper than the fetch
+        target_text = _reaching(f, target, oscope, 2)
+        from_url = not name and re.search(
+            r"(?i)\b(basename|pathinfo|PATHINFO_BASENAME|strrchr)\b", target_text
+        )
+        page = _OWN_PLACE.search(target_text) and re.search(r"(?i)\.(html?|php\d?)$", name)
+        if not (_PHP_NAME.search(name) or from_url or page):
+            continue
+        url = _fetch_url(f, content, wscope, fixed)
+        if not url:
+            continue
+        code = _PHP_NAME.search(name) or (from_url and _PHP_NAME.search(url.split("?")[0]))
+        if code:
+            out.append(
+                Capability(
+                    DROPPER,
+                    _line(writer),
+                    f"downloads {url[:60]} and saves it as PHP code on this server (a dropper)",
+                    "high",
+                    steps,
+                    f.guarded(writer),
+                )
+            )
+        elif page:
+            out.append(
+                Capability(
+                    DEFACE,
+                    _line(writer),
+                    f"downloads {url[:60]} into a page of the site ({name[-40:]})",
+                    "medium",
+                    steps,
+                )
+            )
+    for node, scope, _name in f.calls("copy") if fetches else ():
+        args = _args(node)
+        if len(args) < 2:
+            continue
+        src = _URL_LITERAL.search(_text(args[0], 400) + "\n" + _reaching(f, args[0], scope, 2))
+        name = _target_name(f, args[1], scope)
+        if src is not None and _PHP_NAME.search(name):
+            out.append(
+                Capability(
+                    DROPPER,
+                    _line(node),
+                    f"copies {src.group(1)[:60]} into the PHP file {name[-40:]} (a dropper)",
+                    "high",
+                    (_at(node),),
+                    f.guarded(node),
+                )
+            )
+    return out
+
+
+# -- search-engine cloaking --------------------------------------------------------------
+
+_CRAWLER_NAME = re.compile(
+    r"""(?i)['"][^'"\n]{0,40}(googlebot|bingbot|baiduspider|yandexbot|slurp|msnbot|sogou"""
+    r"""|spider|crawl|mediapartners|adsbot|bot\b)[^'"\n]{0,40}['"]"""
+)
+_ENGINE_NAME = re.compile(
+    r"""(?i)['"][^'"\n]{0,40}(google|yahoo|bing|baidu|yandex|sogou|naver|duckduckgo)"""
+    r"""[^'"\n]{0,40}['"]"""
+)
+_STRING_TESTS = re.compile(
+    r"(?i)(?<![\w$>:])(stripos|strpos|stristr|strstr|preg_match|str_contains)\s*\("
+)
+_REDIRECT_TO = re.compile(
+    r"""(?i)(location\s*:\s*|location(\.href|\.replace)?\s*(=|\())[^;]{0,40}https?://"""
+    r"""[A-Za-z0-9][\w.-]*\.[A-Za-z]{2,}"""
+)
+
+
+def _tests_visitor(f: _File, header: str, names: re.Pattern[str]) -> bool:
+    """A string test (``stripos``, ``preg_match`` ...) of a literal name against the visitor's
+    ``header``: in the call itself, through the variables it reads, or through the parameter
+    of the function it sits in (``isBot($_SERVER['HTTP_USER_AGENT'])``)."""
+    source = f.data.decode("latin-1")
+    if header not in source:
+        return False
+    for count, m in enumerate(_STRING_TESTS.finditer(source)):
+        if count > _MAX_HITS or not f.budget.spend_nodes(4):
+            return False
+        call = f.root.descendant_for_byte_range(m.start(), m.start() + 1)
+        while call is not None and call.type != "function_call_expression":
+            call = call.parent if call.type != "program" else None
+        if call is None or not names.search(_text(call, 300)):
+            continue
+        scope = f.req.scope_of(call)
+        if header in _reaching(f, call, scope, 2):
+            return True
+        fn = _function_of(call)
+        name = _text(fn.child_by_field_name("name"), 80) if fn is not None else ""
+        for site, sscope, _ in f.calls(name) if name else ():
+            if header in _reaching(f, site, sscope, 2):
+                return True
+    return False
+
+
+def _cloaking(f: _File) -> list[Capability]:
+    """Pages shown to search-engine crawlers come from another server (or search visitors are
+    sent elsewhere): the page identifies crawlers by user agent and search visitors by referer,
+    and prints content fetched from a fixed internet address or redirects to one."""
+    if b"http_user_agent" not in f.lower:
+        return []
+    crawler = _tests_visitor(f, "HTTP_USER_AGENT", _CRAWLER_NAME)
+    if not crawler:
+        return []
+    searcher = _tests_visitor(f, "HTTP_REFERER", _ENGINE_NAME)
+    printed: tuple[Node, str] | None = None
+    for count, m in enumerate(re.finditer(rb"(?i)(?<![\w$>])(echo|print|die|exit)\b", f.data)):
+        if count > _MAX_HITS or not f.budget.spend_nodes(4):
+            break
+        node = f.root.descendant_for_byte_range(m.start(), m.end())
+        while node is not None and node.type not in (
+            "echo_statement", "print_intrinsic", "exit_statement", "program"
+        ):  # fmt: skip
+            node = node.parent
+        if node is None or node.type == "program":
+            continue
+        scope = f.req.scope_of(node)
+        for arg in node.named_children[:3]:
+            url = _fetch_url(f, arg, scope)
+            if url:
+                printed = (node, url)
+                break
+        if printed:
+            break
+    redirect = _REDIRECT_TO.search(f.data.decode("latin-1")) is not None
+    if printed and (searcher or redirect):
+        node, url = printed
+        return [
+            Capability(
+                SEO_CLOAK,
+                _line(node),
+                f"shows search-engine crawlers content fetched from {url[:60]} and treats "
+                "visitors from search engines differently (SEO spam cloaking)",
+                "medium",
+                (_at(node),),
+            )
+        ]
+    return []
+
+
+# -- ransomware ----------------------------------------------------------------------------
+
+_ENCRYPT = re.compile(
+    r"(?i)(?<![\w$>:])(openssl_encrypt|mcrypt_encrypt|sodium_crypto_secretbox|sodium_crypto_box"
+    r"|sodium_crypto_aead_\w+_encrypt)\s*\("
+)
+
+
+def _ransomware(f: _File) -> list[Capability]:
+    """A recursive walk of directories whose files are read, encrypted and written back (or
+    renamed with a new extension): the site locked for ransom."""
+    if not any(k in f.lower for k in (b"openssl_encrypt", b"mcrypt_encrypt", b"sodium_crypto_")):
+        return []
+    walkers = [n for n, _, _ in f.calls("opendir", "scandir", "glob") if _self_calling(n)]
+    if not walkers and b"RecursiveDirectoryIterator" not in f.data:
+        return []
+    for writer, wscope, content, _opener, _oscope, target in _written(f):
+        text = _reaching(f, content, wscope, 3)
+        enc = _ENCRYPT.search(text)
+        if enc is None:
+            for m in _CALL_SITE.finditer(text.encode("utf-8", "replace")):
+                body = _user_function(f, m.group(1).decode("ascii", "replace"))
+                if body is not None and _ENCRYPT.search(_text(body, 20000)):
+                    enc = _ENCRYPT.search(_text(body, 20000))
+                    break
+        if enc is None:
+            continue
+        path = _text(target, 80)
+        fn = _function_of(writer)
+        body = _text(fn, 20000) if fn is not None else f.data.decode("latin-1")
+        reads_same = re.search(
+            r"(?i)(file_get_contents|fopen|file)\s*\(\s*" + re.escape(path) + r"\s*[,)]", body
+        )
+        if path.startswith("$") and reads_same:
+            return [
+                Capability(
+                    RANSOM,
+                    _line(writer),
+                    f"walks directories and overwrites each file with its {enc.group(1)}() "
+                    "encrypted copy (ransomware)",
+                    "high",
+                    (_at(walkers[0]) if walkers else _at(writer), _at(writer)),
+                )
+            ]
+    return []
+
+
+# -- reverse-IP lookups, list mailers, web-shell controllers, own-directory uploads ---------
+
+_SEARCH_URL = re.compile(
+    r"(?i)https?://[\w.]*(bing|google|yahoo|baidu|yandex)\.[\w.]+/\w*search|reverse-?ip"
+)
+
+
+def _reverse_ip(f: _File) -> list[Capability]:
+    """A request-given address put into a search engine's ``ip:`` query (or a reverse-IP
+    service): listing the other sites hosted on the same server, to attack them next."""
+    if b"ip:" not in f.lower or _SEARCH_URL.search(f.data.decode("latin-1")) is None:
+        return []
+    for node in f.string_nodes(re.compile(rb"(?i)\bip:")):
+        scope = f.req.scope_of(node)
+        chain = f.tainted(node, scope)
+        if chain is None:
+            for call in _enclosing_calls(node):
+                fn = _user_function(f, _call_name(call))
+                chain = f.tainted(call, scope) if fn is not None else None
+                if chain:
+                    break
+        if chain:
+            return [
+                Capability(
+                    HOST_RECON,
+                    _line(node),
+                    "asks a search engine for the other sites on a request-given IP address "
+                    "(reverse-IP target harvesting)",
+                    "medium",
+                    (*chain, _at(node)),
+                )
+            ]
+    return []
+
+
+def _enclosing_calls(node: Node) -> Iterator[Node]:
+    parent = node.parent
+    hops = 0
+    while parent is not None and hops < 6:
+        if parent.type == "function_call_expression":
+            yield parent
+        parent = parent.parent
+        hops += 1
+
+
+def _list_mailer(f: _File) -> list[Capability]:
+    """``mail()`` in a loop over recipients read from a list at a fixed internet address: a
+    spam run whose targets are fetched from the operator's server."""
+    if b"http" not in f.lower:
+        return []
+    for node, scope, name in f.calls("mail", "mb_send_mail"):
+        args = _args(node)
+        if len(args) < 3 or f.tainted(args[0], scope) or not f.in_loop(node):
+            continue
+        url = _fetch_url(f, args[0], scope)
+        if url:
+            return [
+                Capability(
+                    MASS_MAILER,
+                    _line(node),
+                    f"{name}() in a loop to every address of a list downloaded from {url[:60]}",
+                    "medium",
+                    (_at(node),),
+                    f.guarded(node),
+                )
+            ]
+    return []
+
+
+def _controller(f: _File) -> list[Capability]:
+    """An HTTP client that sends request-supplied commands in a cookie to a request-chosen
+    URL: the operator's side of a cookie-driven web shell, running on this server."""
+    if b"curlopt_cookie" not in f.lower:
+        return []
+    for node, scope, name in f.calls("curl_setopt", "curl_setopt_array"):
+        text = _text(node, 2000)
+        if "CURLOPT_COOKIE" not in text or ("CURLOPT_URL" not in text and name == "curl_setopt"):
+            continue
+        pairs = list(_descendants(node, _PAIRS, 20)) if name == "curl_setopt_array" else []
+        url = next((p.named_children[1] for p in pairs if p.named_child_count > 1
+                    and _text(p.named_children[0], 30) == "CURLOPT_URL"), None)  # fmt: skip
+        cookie = next((p.named_children[1] for p in pairs if p.named_child_count > 1
+                       and _text(p.named_children[0], 30) == "CURLOPT_COOKIE"), None)  # fmt: skip
+        if url is None or cookie is None:
+            continue
+        chain = f.tainted(cookie, scope)
+        if chain and f.direct(url, scope):
+            return [
+                Capability(
+                    NET_RELAY,
+                    _line(node),
+                    "sends request-supplied commands in a cookie to a request-chosen URL "
+                    "(a web-shell controller)",
+                    "medium",
+                    (*chain, _at(node)),
+                    f.guarded(node),
+                )
+            ]
+    return []
+
+
+_EXTENSION_TEST = re.compile(
+    r"(?i)\bin_array\s*\(|\bstrrchr\s*\(|\bexplode\s*\(\s*['\"]\.|\bend\s*\(|\$_FILES\s*\[[^]]+\]"
+    r"\s*\[\s*['\"](type|size)['\"]|preg_match\s*\([^;]{0,80}\\\.|\bstrtolower\s*\(\s*substr"
+)
+_CLIENT_NAME = re.compile(r"^\$(_FILES|HTTP_POST_FILES)\s*\[[^]]+\]\s*\[\s*['\"]name['\"]\s*\]$")
+
+
+def _ends_with_client_name(f: _File, node: Node | None, scope: int, hops: int = 3) -> bool:
+    """The path ends with the name the client gave its upload (``... . basename($_FILES[x]
+    ['name'])``), nothing fixed after it."""
+    if node is None or hops < 0:
+        return False
+    if node.type in ("parenthesized_expression", "error_suppression_expression"):
+        return bool(node.named_child_count) and _ends_with_client_name(
+            f, node.named_children[-1], scope, hops
+        )
+    if node.type == "subscript_expression":
+        return _CLIENT_NAME.match(" ".join(_text(node, 200).split())) is not None
+    if node.type == "function_call_expression" and _call_name(node) in ("basename", "trim"):
+        args = _args(node)
+        return bool(args) and _ends_with_client_name(f, args[0], scope, hops)
+    if node.type == "binary_expression":
+        op = node.child_by_field_name("operator")
+        return (
+            op is not None
+            and op.type == "."
+            and _ends_with_client_name(f, node.child_by_field_name("right"), scope, hops)
+        )
+    if node.type == "variable_name":
+        assigns = [a for a in f.req._assigns(_text(node, 80).lstrip("$")) if a.value is not None]
+        same = [a for a in assigns if a.scope == scope] or [a for a in assigns if a.scope == 0]
+        return bool(same) and all(
+            _ends_with_client_name(f, a.value, a.scope, hops - 1) for a in same[:4]
+        )
+    return False
+
+
+def _starts_in_own_dir(f: _File, node: Node | None, scope: int, hops: int = 3) -> bool:
+    """The path starts with the page's own directory (``getcwd()``, ``__DIR__``,
+    ``dirname(__FILE__)``)."""
+    if node is None or hops < 0:
+        return False
+    if node.type in ("parenthesized_expression", "error_suppression_expression"):
+        return bool(node.named_child_count) and _starts_in_own_dir(
+            f, node.named_children[0], scope, hops
+        )
+    if node.type == "function_call_expression":
+        name = _call_name(node)
+        return name == "getcwd" or (name == "dirname" and "__FILE__" in _text(node, 80))
+    if node.type == "name":
+        return _text(node, 20) == "__DIR__"
+    if node.type == "binary_expression":
+        op = node.child_by_field_name("operator")
+        return (
+            op is not None
+            and op.type == "."
+            and _starts_in_own_dir(f, node.child_by_field_name("left"), scope, hops)
+        )
+    if node.type == "variable_name":
+        assigns = [a for a in f.req._assigns(_text(node, 80).lstrip("$")) if a.value is not None]
+        same = [a for a in assigns if a.scope == scope] or [a for a in assigns if a.scope == 0]
+        return bool(same) and all(
+            _starts_in_own_dir(f, a.value, a.scope, hops - 1) for a in same[:4]
+        )
+    return False
+
+
+def _own_dir_upload(f: _File) -> list[Capability]:
+    """An upload stored next to the page (``getcwd()``/``__DIR__``) under the name the client
+    gave it, with no test of its type or extension anywhere in the file: a visitor can upload
+    ``shell.php`` beside the page and run it."""
+    if b"tmp_name" not in f.lower:
+        return []
+    for node, scope, name in f.calls("copy", "move_uploaded_file"):
+        args = _args(node)
+        if len(args) < 2 or not re.search(
+            r"\$(_FILES|HTTP_POST_FILES)\b|tmp_name", _text(args[0], 200)
+        ):
+            continue
+        dest = args[1]
+        if _ends_with_client_name(f, dest, scope) and _starts_in_own_dir(f, dest, scope):
+            if _UPLOAD_TYPE_CHECK.search(f.data) or _EXTENSION_TEST.search(
+                f.data.decode("latin-1")
+            ):
+                return []
+            return [
+                Capability(
+                    FILE_DROP,
+                    _line(node),
+                    f"{name}() stores an upload next to the page under the client's file name, "
+                    "without checking its type",
+                    "medium",
+                    (*(f.tainted(dest, scope) or ()), _at(node)),
+                    f.guarded(node),
+                )
+            ]
+    return []
+
+
+_SCRIPT_DROP = re.compile(
+    r"(?is)#!\s*/bin/(ba)?sh.{0,400}\$\{?QUERY_STRING|Options\s+\+?ExecCGI|AddHandler\s+cgi-script"
+    r"|(AddType|AddHandler|SetHandler)\s+application/x-httpd-php\w*\s+\.(jpe?g|gif|png|txt|ico|bmp)"
+)
+
+
+def _script_drop(f: _File) -> list[Capability]:
+    """A CGI shell (a shell script running the query string) or an ``.htaccess`` that makes a
+    directory run CGI scripts or images as PHP, written by the page."""
+    if not re.search(rb"execcgi|cgi-script|x-httpd-php", f.lower):
+        return []
+    for writer, wscope, content, opener, _oscope, _target in _written(f):
+        text = _reaching(f, content, wscope, 2)
+        hit = _SCRIPT_DROP.search(text)
+        if hit is not None:
+            return [
+                Capability(
+                    CODE_WRITE,
+                    _line(writer),
+                    "writes a CGI shell or an .htaccess that enables script execution "
+                    f"({' '.join(hit.group(0).split())[:40]})",
+                    "high",
+                    (_at(opener), _at(writer)) if opener is not writer else (_at(writer),),
+                )
+            ]
+    return []
+
+
+_RULES: tuple[Callable[[_File], list[Capability]], ...] = (
+    _callbacks, _mail, _sql, _network, _files, _recon, _browse, _cms, _secret_gate,
+)  # fmt: skip
+_RULES += (_droppers, _cloaking, _ransomware, _reverse_ip, _list_mailer, _controller,
+           _own_dir_upload, _script_drop)  # fmt: skip
 
 
 def analyse_capabilities(data: bytes, budget: Budget | None = None) -> Report:
@@ -1691,6 +2343,27 @@ RULES: dict[str, RuleInfo] = {
         "carry their one password with them.",
         ("T1036",),
     ),
+    DROPPER: RuleInfo(
+        "Downloads or decodes a payload into a local file (php)",
+        "The page saves code fetched from a fixed internet address as a PHP file (or under the "
+        "URL's own name), or writes a decoded blob to a path the request names: a stager "
+        "installing the next web shell.",
+        ("T1105",),
+        dual_use=True,  # a published single-file tool may update itself from its vendor
+    ),
+    SEO_CLOAK: RuleInfo(
+        "Search-engine cloaking: crawlers get another server's content (php)",
+        "The page recognises search-engine crawlers and prints content fetched from a fixed "
+        "internet address to them, while visitors from search engines are treated differently: "
+        "SEO spam injected into the site.",
+        ("T1491",),
+    ),
+    RANSOM: RuleInfo(
+        "Encrypts the site's files in place (php)",
+        "The page walks directories and overwrites each file with an encrypted copy of itself: "
+        "ransomware for the web tree.",
+        ("T1486",),
+    ),
 }
 
 REMEDIATION = (
@@ -1740,7 +2413,7 @@ _QUICK_ACT = re.compile(
     rb"|forward_static_call\w*|register_\w+_function|call_user_func\w*|iterator_apply|u[ak]?sort"
     rb"|set_\w+_handler|preg_\w+|yaml_parse|createfunction|sqlitecreatefunction|fromcallable"
     rb"|curl_setopt|wp_create_user|wp_insert_user)\s*\(|->\s*(query|exec)\s*\(|filter_callback"
-    rb"|compress\.zlib://|file:(file:)?//"
+    rb"|compress\.zlib://|file:(file:)?//|file_get_contents\s*\(\s*['\"]https?:"
     rb"|\)\s*\(\s*\$_|\$\w+\s*/\*|['\"][0-9a-f]{32}['\"]"
 )
 _QUICK_SOLO = re.compile(
@@ -1773,6 +2446,8 @@ def gate_passes(data: bytes, gates: frozenset[str] | None) -> bool:
     if gates is not None:
         if "phpcap_solo" in gates:
             return True
+        if "phpcap_drop" in gates and len(data) <= MAX_REQUEST_ROUTE_BYTES:
+            return True
         return {"phpcap_req", "phpcap_act"} <= gates and len(data) <= MAX_REQUEST_ROUTE_BYTES
     head = data[:MAX_CAPABILITY_BYTES]
     if _QUICK_SOLO.search(head):
@@ -1784,6 +2459,23 @@ def gate_passes(data: bytes, gates: frozenset[str] | None) -> bool:
         return True
     if re.search(rb"(?i)while\s*\(\s*(1|true)\s*\)", head) and re.search(
         rb"(?i)(socket_connect|fsockopen|stream_socket_client|pcntl_fork)\s*\(", head
+    ):
+        return True
+    small = len(data) <= MAX_REQUEST_ROUTE_BYTES
+    if (
+        small
+        and re.search(rb"(?i)curl_exec|file_get_contents\s*\(\s*['\"]https?:", head)
+        and (re.search(rb"(?i)(file_put_contents|fwrite|fputs)\s*\(|HTTP_USER_AGENT", head))
+    ):
+        return True
+    if re.search(rb"(?i)(^|[^\w$>:])mail\s*\(", head) and re.search(
+        rb"DOCUMENT_ROOT|SCRIPT_FILENAME|PATH_TRANSLATED", head
+    ):
+        return True
+    if (
+        small
+        and re.search(rb"ExecCGI|cgi-script|application/x-httpd-php", head)
+        and re.search(rb"(?i)(file_put_contents|fwrite|fputs)\s*\(", head)
     ):
         return True
     if re.search(rb"(?i)symlink\s*\(", head) and re.search(

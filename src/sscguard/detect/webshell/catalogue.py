@@ -361,12 +361,6 @@ CODE_CHECKS: dict[str, CheckInfo] = {
             "statement, a command or code: one tab of a modular web shell.",
         ),
         _info(
-            "SSC-003-503", "Web ransomware: encrypts the site's files in place (PHP)",
-            (_SHELL, _RANSOM), _H, _CM,
-            "The page walks directories and overwrites each file with an encrypted copy of "
-            "itself, holding the site for ransom.",
-        ),
-        _info(
             "SSC-003-504", "Enables CGI for a script it drops (PHP)", (_SHELL, _CMD), _H, _CM,
             "The page writes a configuration that runs files as CGI programs and a shell script "
             "to run that way, getting commands past disable_functions.",
@@ -376,6 +370,52 @@ CODE_CHECKS: dict[str, CheckInfo] = {
             (_SHELL, _DISCOVER, _CREDS), _M, _CM,
             "A page with no login walks the site and writes a zip archive of the files the "
             "request picks: source and configuration packed for theft.",
+        ),
+        _info(
+            "SSC-003-490", "Downloads or decodes a payload into a local file (PHP)",
+            (_SHELL, _TRANSFER), _H, _CM,
+            "The page saves code fetched from a fixed internet address as a PHP file, or writes "
+            "a decoded blob to a path the request names: a stager installing the next shell.",
+        ),
+        _info(
+            "SSC-003-491", "Search-engine cloaking: crawlers get another server's content (PHP)",
+            (_SHELL, _DEFACE), _M, _CM,
+            "The page prints content fetched from a fixed internet address to search-engine "
+            "crawlers and treats search visitors differently: injected SEO spam.",
+        ),
+        _info(
+            "SSC-003-492", "Encrypts the site's files in place (PHP)", (_SHELL, _RANSOM), _H, _CM,
+            "The page walks directories and overwrites each file with an encrypted copy: "
+            "ransomware for the web tree.",
+        ),
+        # SSC-003-480..483: obfuscation shapes (phpobf.py)
+        _info(
+            "SSC-003-480", "Non-alphanumeric PHP code (names built from punctuation)",
+            (_SHELL, _OBF), _H, _CM,
+            "The PHP code has no letters: names are assembled from XOR-ed or incremented "
+            "punctuation and called through variables named with underscores only.",
+        ),
+        _info(
+            "SSC-003-481", "PHP source stored reversed (strrev)", (_SHELL, _OBF), _H, _CH,
+            "The file is PHP code written backwards (reversed superglobals and execution "
+            "functions), which a loader reverses with strrev and runs.",
+        ),
+        _info(
+            "SSC-003-482", "XSLT or XPath runs PHP execution functions", (_SHELL, _CMD), _H, _CM,
+            "A stylesheet or XPath expression calls system, assert or a similar function "
+            "through php:function, code execution without eval in the PHP code.",
+        ),
+        _info(
+            "SSC-003-483", "Functions called through a runtime-decoded name table (PHP)",
+            (_SHELL, _OBF), _M, _CM,
+            "The file calls functions whose names its own decoder or an indexed table "
+            "produces only at run time, the output of a packer.",
+        ),
+        _info(
+            "SSC-003-484", "Encoded PHP with machine-generated names runs code", (_SHELL, _OBF),
+            _M, _CM,
+            "Nearly every variable is named with non-ASCII bytes (an encoder's output) and the "
+            "code evaluates or calls what it decodes.",
         ),
     )
 }  # fmt: skip

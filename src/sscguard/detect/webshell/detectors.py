@@ -55,11 +55,13 @@ class FileContext:
     bounded: list[str] = field(default_factory=list)
     #: an earlier detector already reported a high or critical finding on this file
     flagged_high: bool = False
+    #: the extension the content says it has, when it differs from the name's (sniff.py)
+    ext_override: str | None = None
     _stats: Stats | None = field(default=None, repr=False)
 
     @property
     def ext(self) -> str:
-        return extension(self.path)
+        return self.ext_override or extension(self.path)
 
     @property
     def stats(self) -> Stats:
@@ -520,6 +522,20 @@ PERL_IDS = LanguageIds("perl", "SSC-003-470", "SSC-003-471")
 _PERL_SINK_ATOMS = (b"system", b"exec", b"`", b"qx", b"open", b"eval", b"readpipe", b"require")
 
 
+def _detect_sniffed(ctx: FileContext) -> list[Finding]:
+    """UTF-16 text and pages of another server language than the name says (sniff.py)."""
+    from sscguard.detect.webshell.sniff import detect
+
+    return detect(ctx)
+
+
+def _detect_obf(ctx: FileContext) -> list[Finding]:
+    """Non-alphanumeric, reversed, XSLT and name-table obfuscation (phpobf.py)."""
+    from sscguard.detect.webshell.phpobf import detect
+
+    return detect(ctx)
+
+
 def detect_perl(ctx: FileContext) -> list[Finding]:
     """Perl CGI shells (request input to commands/eval) and Perl reverse shells or bots."""
     from sscguard.detect.webshell import perl
@@ -582,6 +598,8 @@ DETECTORS: tuple[Detector, ...] = (
     ),
     Detector("php-capability", capability.ALL_IDS, capability.detect),
     Detector("php-tools", phptools.ALL_IDS, phptools.detect),
+    Detector("content-sniff", (), _detect_sniffed),  # reports the other detectors' IDs
+    Detector("php-obfuscation", tuple(f"SSC-003-{n}" for n in range(480, 485)), _detect_obf),
 )
 
 

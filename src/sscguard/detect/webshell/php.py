@@ -318,6 +318,9 @@ def _word_offsets(lower: bytes, word: bytes) -> Iterator[int]:
         if before.isalnum() or before in (b"_", b"$", b">", b":"):
             continue
         rest = lower[start : start + 8].lstrip()
+        if rest.startswith(b"/*"):  # ``eval/* junk */(...)``: a comment before the arguments
+            close = lower.find(b"*/", start, start + 200)
+            rest = lower[close + 2 : close + 10].lstrip() if close >= 0 else b""
         if rest.startswith(b"("):
             found += 1
             yield at
@@ -757,6 +760,8 @@ class PhpAnalyser:
             return self._call_value(node, scope, depth)
         if kind == "member_call_expression":
             return self._doc_comment(node, scope, depth)
+        if kind == "member_access_expression":
+            return self._property_value(node, depth)
         if kind == "subscript_expression" and node.named_child_count == 2:
             return self._subscript_value(node, scope, depth)
         if kind == "name":
@@ -826,13 +831,28 @@ class PhpAnalyser:
                     return text
         return None
 
+    def _property_value(self, node: Node, depth: int) -> bytes | None:
+        """``$this->p`` when the file assigns ``->p`` exactly once, a constant (a packer's
+        class keeps its payload and its decoded form in properties)."""
+        prop = node.child_by_field_name("name")
+        if prop is None or prop.type != "name":
+            return None
+        key = "->" + prop.text.decode("utf-8", "replace")
+        assigns = self._assigns(key)
+        if len(assigns) != 1 or assigns[0].append or assigns[0].value is None:
+            return None
+        return self.value(assigns[0].value, assigns[0].scope, depth + 1)
+
     def _subscript_value(self, node: Node, scope: int, depth: int) -> bytes | None:
         base, index = node.named_children
         key = self.value(index, scope, depth + 1)
         if key is None:
             return None
         if _var_name(base) == "GLOBALS":
-            return self._const_var((0, key.decode("latin-1")), depth + 1)
+            value = self._const_var((0, key.decode("latin-1")), depth + 1)
+            if value is not None or not self._assigns("GLOBALS"):
+                return value
+            # ``$GLOBALS = array('c' => ..., 'e' => ...)``: a name table, not the globals
         items = self.array_value(base, scope, depth + 1)
         if items is not None:
             want = _array_key(key)
@@ -1440,6 +1460,8 @@ class PhpAnalyser:
             if chain:
                 self._report(SinkKind.CODE, "call of a request-chosen function", chain, node)
                 return
+            if name is None and scope == 0 and args:
+                name = self._toplevel_callee(fn, args, scope)
         if name is None:
             return
         if name in CODE_SINKS or name in COMMAND_SINKS:
@@ -1511,6 +1533,17 @@ class PhpAnalyser:
             return
         if (name in FILE_WRITERS or name in STREAM_WRITERS) and len(args) >= 2:
             self._check_write(name, node, scope, args)
+
+    def _toplevel_callee(self, fn: Node, args: list[Node], scope: int) -> str | None:
+        """``$f($_POST[1])`` where top-level code builds ``$f`` in a way the folder cannot
+        follow (a loop over reflected class constants ...): replayed by the interpreter,
+        only when request input is passed, so only such calls pay for it."""
+        if fn.type != "variable_name" or not any(self.taint(a, scope) for a in args):
+            return None
+        value = self._toplevel_value(fn, scope)
+        if not value or len(value) >= 64:
+            return None
+        return value.decode("latin-1").strip().lstrip("\\").lower()
 
     def _fixed_prefix(self, node: Node, scope: int) -> bool:
         """``'update_' . $x``: the request picks only among functions with a fixed prefix."""
@@ -1670,7 +1703,9 @@ class PhpAnalyser:
 def analyse_php(data: bytes, budget: Budget | None = None, layer: int = 0) -> Analysis:
     """Parse ``data`` as PHP and return the request-input paths into sinks it contains."""
     budget = budget or Budget()
-    analyser = PhpAnalyser(data, budget, layer)
+    from sscguard.detect.webshell.phpobf import ascii_identifiers  # emoji variable names
+
+    analyser = PhpAnalyser(ascii_identifiers(data) or data, budget, layer)
     # a NUL byte inside a string literal (binary packed payloads) breaks the grammar and
     # turns the whole file into one error node: parse a same-length copy without them
     tree = parse_bounded(php_parser(), analyser.data.replace(b"\x00", b"\x01"))

@@ -961,6 +961,97 @@ class Interpreter:
             raise NotConstantError("constant")
         return value
 
+    # -- reflection over the file's own classes (names hidden in constants, doc comments) --
+
+    def _new(self, node: Node, env: dict[str, Value], depth: int) -> Value:
+        """``new ReflectionClass('C')``: a handle on a class declared in this file."""
+        cls = node.named_children[0].text.lower().lstrip(b"\\") if node.named_child_count else b""
+        from sscguard.detect.webshell.php import _args
+
+        args = _args(node)
+        if cls not in (b"reflectionclass", b"reflectionobject") or not args:
+            raise NotConstantError("new")
+        target = to_bytes(self.eval(args[0], env, depth)).strip().lstrip(b"\\")
+        decl = _class_declaration(self.analyser, target)
+        if decl is None:
+            raise NotConstantError("class not in file")
+        return ReflectedClass(target, decl)
+
+    def _member_call(self, node: Node, env: dict[str, Value], depth: int) -> Value:
+        obj = self.eval(node.child_by_field_name("object"), env, depth)
+        method = node.child_by_field_name("name")
+        if not isinstance(obj, ReflectedClass) or method is None:
+            raise NotConstantError("method call")
+        name = method.text.lower()
+        if name == b"getname":
+            return obj.name
+        if name in (b"getconstants", b"getconstant"):
+            consts = _class_constants(self, obj.decl, depth)
+            if name == b"getconstants":
+                return consts
+            from sscguard.detect.webshell.php import _args
+
+            args = _args(node)
+            if not args:
+                raise NotConstantError("getConstant")
+            key = to_bytes(self.eval(args[0], env, depth))
+            return consts.get(key, False)
+        if name == b"getdoccomment":
+            comment = obj.decl.prev_named_sibling
+            if comment is not None and comment.type == "comment":
+                text = bytes(comment.text)
+                if text.startswith(b"/**"):
+                    return text
+            return False
+        raise NotConstantError("method")
+
+
+class ReflectedClass:
+    """What ``new ReflectionClass('C')`` evaluates to: the class's name and declaration."""
+
+    __slots__ = ("decl", "name")
+
+    def __init__(self, name: bytes, decl: Node) -> None:
+        self.name = name
+        self.decl = decl
+
+
+MAX_CLASS_CONSTANTS = 256
+
+
+def _class_declaration(analyser: PhpAnalyser, name: bytes) -> Node | None:
+    """The tree-sitter node of ``class <name>`` in the analysed file, or None."""
+    if not name or len(name) > 100 or analyser.root is None:
+        return None
+    found = re.search(rb"(?i)\bclass\s+" + re.escape(name) + rb"\b", analyser.data)
+    if found is None:
+        return None
+    node = analyser._node_at(found.start())
+    for _ in range(4):
+        if node is None or node.type == "class_declaration":
+            break
+        node = node.parent
+    return node if node is not None and node.type == "class_declaration" else None
+
+
+def _class_constants(interp: Interpreter, decl: Node, depth: int) -> dict[Key, Value]:
+    """``const a = ...;`` of a class declaration, in order (constant initialisers only)."""
+    body = decl.child_by_field_name("body")
+    out: dict[Key, Value] = {}
+    if body is None:
+        return out
+    for member in body.named_children:
+        if member.type != "const_declaration":
+            continue
+        for element in member.named_children:
+            if element.type != "const_element" or element.named_child_count < 2:
+                continue
+            key, value = element.named_children[0], element.named_children[-1]
+            out[bytes(key.text)] = interp.eval(lite(value, [MAX_FUNCTION_NODES]), {}, depth + 1)
+            if len(out) > MAX_CLASS_CONSTANTS:
+                raise NotConstantError("too many constants")
+    return out
+
 
 _EXPR: dict[str, Any] = {
     "string": Interpreter._string,
@@ -988,6 +1079,8 @@ _EXPR: dict[str, Any] = {
     "parenthesized_expression": Interpreter._inner,
     "argument": Interpreter._inner,
     "error_suppression_expression": Interpreter._inner,
+    "object_creation_expression": Interpreter._new,
+    "member_call_expression": Interpreter._member_call,
 }
 
 

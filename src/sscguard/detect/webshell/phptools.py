@@ -46,10 +46,9 @@ Node = Any  # tree_sitter.Node
 DB_DUMP = "SSC-003-500"
 DATA_CAPTURE = "SSC-003-501"
 SHELL_MODULE = "SSC-003-502"
-RANSOM = "SSC-003-503"
 CGI_ENABLER = "SSC-003-504"
 SITE_PACKER = "SSC-003-505"
-ALL_IDS = (DB_DUMP, DATA_CAPTURE, SHELL_MODULE, RANSOM, CGI_ENABLER, SITE_PACKER)
+ALL_IDS = (DB_DUMP, DATA_CAPTURE, SHELL_MODULE, CGI_ENABLER, SITE_PACKER)  # 503: see 492
 
 MAX_BYTES = 128 << 10  # the tools and injected snippets are small pages; bigger = an app
 MAX_CAPTURE_BYTES = 256 << 10  # injected core files (a shop's checkout model) are larger
@@ -354,39 +353,6 @@ def _module(f: cap._File, bags: set[str]) -> list[Hit]:
     return []
 
 
-# -- SSC-003-503: web ransomware -----------------------------------------------------------
-
-_CIPHER = re.compile(r"(?i)\b(mcrypt_encrypt|openssl_encrypt|sodium_crypto_secretbox)\s*\(")
-_WALK = re.compile(rb"(?i)\b(scandir|opendir|glob)\s*\(|RecursiveDirectoryIterator")
-
-
-def _ransom(f: cap._File) -> list[Hit]:
-    """A file's own contents, encrypted, written back to the same path, in a page that
-    walks directories: every file it reaches is locked."""
-    if _WALK.search(f.data) is None:
-        return []
-    for node, scope, _name in f.calls("file_put_contents"):
-        args = cap._args(node)
-        if len(args) < 2:
-            continue
-        content = _reaching(f, args[1], scope)
-        cipher = _CIPHER.search(content)
-        target = " ".join(cap._text(args[0], 200).split())
-        if cipher is None or not target.startswith("$"):
-            continue
-        same = re.search(r"file_get_contents\s*\(\s*" + re.escape(target) + r"\s*\)", content)
-        if same is not None:
-            return [
-                Hit(
-                    RANSOM, cap._line(node),
-                    f"reads each file it walks, encrypts it with {cipher.group(1)}() and "
-                    "writes it back over the original",
-                    Severity.HIGH, (cap._at(node),),
-                )
-            ]  # fmt: skip
-    return []
-
-
 # -- SSC-003-504: CGI enabled for a dropped script ---------------------------------------------
 
 _CGI_DIRECTIVE = re.compile(
@@ -500,12 +466,11 @@ class Wants:
     dump: bool = False
     capture: bool = False
     bags: set[str] = field(default_factory=set)
-    crypt: bool = False
     cgi: bool = False
     pack: bool = False
 
     def __bool__(self) -> bool:
-        return self.dump or self.capture or bool(self.bags) or self.crypt or self.cgi or self.pack
+        return self.dump or self.capture or bool(self.bags) or self.cgi or self.pack
 
 
 _GATES = frozenset(
@@ -513,7 +478,6 @@ _GATES = frozenset(
         "phptools_dump",
         "phptools_capture",
         "phptools_form",
-        "phptools_crypt",
         "phptools_cgi",
         "phptools_pack",
     }
@@ -537,12 +501,6 @@ def _python_gates(data: bytes) -> frozenset[str]:
         out.add("phptools_capture")
     if len(data) <= MAX_BYTES and (b"<input" in lower or b"<textarea" in lower):
         out.add("phptools_form")
-    if (
-        any(c in lower for c in (b"mcrypt_encrypt", b"openssl_encrypt", b"sodium_crypto_secretbox"))
-        and b"file_put_contents" in lower
-        and _WALK.search(lower)
-    ):
-        out.add("phptools_crypt")
     if b"execcgi" in lower or b"cgi-script" in lower:
         out.add("phptools_cgi")
     if (
@@ -571,10 +529,7 @@ def _wants(data: bytes, gates: frozenset[str] | None = None, modules: bool = Tru
     bags: set[str] = set()
     if modules and "phptools_form" in gates and not any(s in data for s in _REQUEST_SUPERGLOBAL):
         bags = _bags(data)
-    return Wants(
-        dump, capture, bags, "phptools_crypt" in gates, "phptools_cgi" in gates,
-        "phptools_pack" in gates,
-    )  # fmt: skip
+    return Wants(dump, capture, bags, "phptools_cgi" in gates, "phptools_pack" in gates)
 
 
 _CARD_BYTES = re.compile(rb"cc_?(number|cid|cvv)|getcc(number|cid)")  # on lower-case bytes
@@ -605,7 +560,7 @@ def _analyse(data: bytes, budget: Budget, wants: Wants) -> tuple[list[Hit], str]
     hits: list[Hit] = []
     steps = (
         (wants.capture, _captures), (wants.dump, lambda f: _dumps(f, f.data)),
-        (bool(wants.bags), lambda f: _module(f, wants.bags)), (wants.crypt, _ransom),
+        (bool(wants.bags), lambda f: _module(f, wants.bags)),
         (wants.cgi, _cgi), (wants.pack, _packer),
     )  # fmt: skip
     for wanted, rule in steps:
@@ -642,12 +597,6 @@ RULES: dict[str, RuleInfo] = {
         "request (an array never filled in this file, keyed by the form's control ids) to "
         "mail, a whole SQL statement, a command or code: one tab of a modular web shell.",
         ("T1059",),
-    ),
-    RANSOM: RuleInfo(
-        "Web ransomware: encrypts the site's files in place (php)",
-        "The page walks directories and overwrites each file with an encrypted copy of "
-        "itself: the site is held for ransom, and its files are gone unless restored.",
-        ("T1486",),
     ),
     CGI_ENABLER: RuleInfo(
         "Enables CGI for a script it drops (php)",
