@@ -124,7 +124,6 @@ RELATED_TECHNIQUES: dict[str, Technique] = {
         Technique("T1105", "Ingress Tool Transfer", "It brings further files onto the host."),
         Technique("T1213", "Data from Information Repositories", "It reads data out of databases."),
         Technique("T1046", "Network Service Discovery", "It scans hosts and ports."),
-        Technique("T1018", "Remote System Discovery", "It lists other hosts or sites nearby."),
         Technique(
             "T1552", "Unsecured Credentials", "It collects passwords stored in files or settings."
         ),
