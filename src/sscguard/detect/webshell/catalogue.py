@@ -344,6 +344,34 @@ CODE_CHECKS: dict[str, CheckInfo] = {
             "the password check of a private backdoor.",
         ),
         _info(
+            "SSC-003-500", "Database dumper with credentials in the page (PHP)",
+            (_SHELL, _COLLECT), _H, _CM,
+            "A page with database credentials written into it and no login exports every "
+            "table, or the tables, columns and row ranges the request names: a data-theft tool.",
+        ),
+        _info(
+            "SSC-003-501", "Captures visitors' form or payment-card data (PHP)",
+            (_SHELL, _EXFIL, _PHISH), _H, _CM,
+            "The whole request or card fields are written to a file disguised as an image, "
+            "script or hidden file, or card fields are mailed to a fixed address: a skimmer.",
+        ),
+        _info(
+            "SSC-003-502", "Module of a multi-file web shell (PHP)", (_SHELL, _CMD), _H, _CM,
+            "Values the shell core collects for this file's own form reach mail, a whole SQL "
+            "statement, a command or code: one tab of a modular web shell.",
+        ),
+        _info(
+            "SSC-003-504", "Enables CGI for a script it drops (PHP)", (_SHELL, _CMD), _H, _CM,
+            "The page writes a configuration that runs files as CGI programs and a shell script "
+            "to run that way, getting commands past disable_functions.",
+        ),
+        _info(
+            "SSC-003-505", "Site packer: zips the web site for download (PHP)",
+            (_SHELL, _DISCOVER, _CREDS), _M, _CM,
+            "A page with no login walks the site and writes a zip archive of the files the "
+            "request picks: source and configuration packed for theft.",
+        ),
+        _info(
             "SSC-003-490", "Downloads or decodes a payload into a local file (PHP)",
             (_SHELL, _TRANSFER), _H, _CM,
             "The page saves code fetched from a fixed internet address as a PHP file, or writes "

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sscguard import attack
 from sscguard.checks import register
-from sscguard.detect.webshell import capability, scoring
+from sscguard.detect.webshell import capability, phptools, scoring
 from sscguard.detect.webshell.catalogue import CODE_CHECKS
 from sscguard.detect.webshell.flow import Analysis, Budget, FlowPath, SinkKind
 from sscguard.detect.webshell.stats import Stats, measure
@@ -597,6 +597,7 @@ DETECTORS: tuple[Detector, ...] = (
         "perl-taint", ("SSC-003-470", "SSC-003-471", "SSC-003-472", "SSC-003-411"), detect_perl
     ),
     Detector("php-capability", capability.ALL_IDS, capability.detect),
+    Detector("php-tools", phptools.ALL_IDS, phptools.detect),
     Detector("content-sniff", (), _detect_sniffed),  # reports the other detectors' IDs
     Detector("php-obfuscation", tuple(f"SSC-003-{n}" for n in range(480, 485)), _detect_obf),
 )

@@ -1,0 +1,2 @@
+<?php
+system("./helper " . $_SERVER['REMOTE_ADDR'] . " " . $_SERVER['REMOTE_PORT']);
