@@ -4,6 +4,10 @@
 // to matter (phpcap_solo). A superset of what the analysis needs: a false match costs a
 // parse, never a finding.
 //
+// Each rule is bounded by the largest file its verdict is used for (capability.py: request
+// routes up to MAX_REQUEST_ROUTE_BYTES, anything up to MAX_CAPABILITY_BYTES): YARA-X then
+// skips verifying these strings in larger files.
+//
 // One more phpcap_act shape is tested in Python (capability.gate_passes), only on files that
 // passed phpcap_req but no other phpcap_act string: its only YARA-X atom is a quote, so the
 // scanner verified it at every quote of every file (about 1.5 CPU-s of ~9 on the corpus):
@@ -15,7 +19,7 @@ rule phpcap_req
         $r2 = /\$http_(post|get)_(vars|files)/ nocase
         $r3 = /<(input|textarea)\s[^>]{0,200}name\s*=/ nocase
     condition:
-        any of them
+        any of them and filesize <= 64KB
 }
 
 rule phpcap_act
@@ -37,7 +41,7 @@ rule phpcap_act
         $a14 = /(^|[^\w$>:])(wp_create_user|wp_insert_user)\s*\(/ nocase
         $a16 = /compress\.zlib:\/\/|file:(file:)?\/\// nocase
     condition:
-        any of them
+        any of them and filesize <= 64KB
 }
 
 rule phpcap_solo
@@ -68,10 +72,11 @@ rule phpcap_solo
         $s21 = /\$\w*\s*\/\*[^\n]{0,40}\*\/\s*[({]/
         $s20 = /(socket_connect|fsockopen|stream_socket_client)\s*\(/ nocase
     condition:
-        any of ($s1, $s3, $s5, $s6, $s7, $s8, $s9, $s10, $s11, $s12, $s17, $s19, $s21, $s22)
-        or ($s2 and $s16)
-        or ($s13 and $s14)
-        or ($s15)
-        or ($s11v and $s11x)
-        or ($s18 and ($s4 or $s5 or $s20))
+        (any of ($s1, $s3, $s5, $s6, $s7, $s8, $s9, $s10, $s11, $s12, $s17, $s19, $s21, $s22)
+         or ($s2 and $s16)
+         or ($s13 and $s14)
+         or ($s15)
+         or ($s11v and $s11x)
+         or ($s18 and ($s4 or $s5 or $s20)))
+        and filesize <= 256KB
 }
