@@ -67,3 +67,65 @@ def test_gate_verdicts_at_the_size_limits(ruleset) -> None:  # type: ignore[no-u
     page = jsp_page + b" " * (jsp.MAX_ANALYSED - len(jsp_page))
     matcher.match(page, {})
     assert {"java_source", "java_sink"} <= matcher.gates
+
+
+_META = """
+    meta:
+        id = "SSC-003-901"
+        title = "test rule"
+        technique = "T1505.003"
+        data_component = "DS0022 File Creation"
+        mitigations = "M1047"
+        severity = "high"
+        confidence = "high"
+        language = "any"
+        why = "Because."
+        remediation = "Remove it."
+"""
+_PART = (
+    'rule SSC_003_901__small\n{\n    strings:\n        $s = "tiny"\n'
+    "    condition:\n        $s and filesize < 64\n}\n"
+)
+_MAIN = (
+    f'rule SSC_003_901\n{{{_META}    strings:\n        $a = "evil"\n'
+    "    condition:\n        $a or SSC_003_901__small\n}\n"
+)
+
+
+def _compile_one(text: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    from sscguard.rules.yara import RuleSource, compile_rules
+
+    source = RuleSource("webshell/SSC-003-901.yar", text, True)
+    return compile_rules(sources=[source], cache_dir=str(tmp_path))
+
+
+def test_a_part_rule_is_reported_as_its_main_rule_with_its_strings(tmp_path: Path) -> None:
+    from sscguard.rules.yara import Matcher
+
+    ruleset = _compile_one(_PART + "\n" + _MAIN, tmp_path)
+    assert [i.id for i in ruleset.infos.values()] == ["SSC-003-901"]  # parts are no rules
+    matcher = Matcher(ruleset)
+    hits = matcher.match(b"a tiny file", {})
+    assert [(h.rule.id, [p.identifier for p in h.patterns]) for h in hits] == [
+        ("SSC-003-901", ["$s"])
+    ]
+    both = matcher.match(b"evil and tiny", {})
+    assert [sorted(p.identifier for p in h.patterns) for h in both] == [["$a", "$s"]]
+    # the part's bound: its string is neither searched nor reported in a larger file
+    big = matcher.match(b"evil and tiny" + b" " * 64, {})
+    assert [[p.identifier for p in h.patterns] for h in big] == [["$a"]]
+    assert matcher.match(b"tiny" + b" " * 64, {}) == []
+
+
+def test_part_rules_are_validated(tmp_path: Path) -> None:
+    import pytest
+
+    from sscguard.errors import RuleError
+
+    with_meta = _PART.replace("    strings:", '    meta:\n        id = "x"\n    strings:', 1)
+    with pytest.raises(RuleError, match="must carry no meta"):
+        _compile_one(with_meta + "\n" + _MAIN, tmp_path / "a")
+    orphan = _PART.replace("SSC_003_901__small", "SSC_003_902__small")
+    main = _MAIN.replace("or SSC_003_901__small", "or SSC_003_902__small")
+    with pytest.raises(RuleError, match="without rule SSC_003_902"):
+        _compile_one(orphan + "\n" + main, tmp_path / "b")
