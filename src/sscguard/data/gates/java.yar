@@ -3,6 +3,8 @@
 // a catalog query or a handler registration) AND one of the APIs the analysis reports on.
 // `wide` also matches UTF-16 pages.
 // A superset of what the analysis needs: a false match costs a parse, never a finding.
+// Bounded by the largest page the analyser reads (jsp.MAX_ANALYSED): YARA-X then skips
+// verifying these strings in larger files.
 rule java_source
 {
     strings:
@@ -22,7 +24,7 @@ rule java_source
         $s15 = /add(Filter|Servlet|Listener|Endpoint|Valve|Child|Interceptor|ApplicationEventListener)|registerMapping/ ascii wide
         $s14 = /information_schema|user_tab_comments|user_tables|all_tables|show\s+tables|sysobjects|pg_tables|sqlite_master/ nocase
     condition:
-        any of them
+        any of them and filesize <= 256KB
 }
 
 rule java_sink
@@ -60,5 +62,5 @@ rule java_sink
         $k30 = "FileInputStream" ascii wide
         $k31 = "getTables" ascii wide
     condition:
-        any of them
+        any of them and filesize <= 256KB
 }

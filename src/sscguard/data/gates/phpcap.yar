@@ -3,6 +3,15 @@
 // capabilities is built on (phpcap_act), or when it has an atom that needs no request input
 // to matter (phpcap_solo). A superset of what the analysis needs: a false match costs a
 // parse, never a finding.
+//
+// Each rule is bounded by the largest file its verdict is used for (capability.py: request
+// routes up to MAX_REQUEST_ROUTE_BYTES, anything up to MAX_CAPABILITY_BYTES): YARA-X then
+// skips verifying these strings in larger files.
+//
+// One more phpcap_act shape is tested in Python (capability.gate_passes), only on files that
+// passed phpcap_req but no other phpcap_act string: its only YARA-X atom is a quote, so the
+// scanner verified it at every quote of every file (about 1.5 CPU-s of ~9 on the corpus):
+//   act: /['"][0-9a-f]{32}['"]/ nocase
 rule phpcap_req
 {
     strings:
@@ -10,7 +19,7 @@ rule phpcap_req
         $r2 = /\$http_(post|get)_(vars|files)/ nocase
         $r3 = /<(input|textarea)\s[^>]{0,200}name\s*=/ nocase
     condition:
-        any of them
+        any of them and filesize <= 64KB
 }
 
 rule phpcap_act
@@ -30,11 +39,10 @@ rule phpcap_act
         $a12 = /\$\w+\s*\/\*/
         $a13 = /curl_setopt/ nocase
         $a14 = /(^|[^\w$>:])(wp_create_user|wp_insert_user)\s*\(/ nocase
-        $a15 = /['"][0-9a-f]{32}['"]/ nocase
         $a16 = /compress\.zlib:\/\/|file:(file:)?\/\// nocase
         $a17 = /file_get_contents\s*\(\s*['"]https?:/ nocase
     condition:
-        any of them
+        any of them and filesize <= 64KB
 }
 
 rule phpcap_solo
@@ -66,13 +74,14 @@ rule phpcap_solo
         $s20 = /(socket_connect|fsockopen|stream_socket_client)\s*\(/ nocase
         $m1 = /(^|[^\w$>:])mail\s*\(/ nocase
     condition:
-        any of ($s1, $s3, $s5, $s6, $s7, $s8, $s9, $s10, $s11, $s12, $s17, $s19, $s21, $s22)
-        or ($s2 and $s16)
-        or ($s13 and $s14)
-        or ($s15)
-        or ($s11v and $s11x)
-        or ($s18 and ($s4 or $s5 or $s20))
-        or ($m1 and $s14)
+        (any of ($s1, $s3, $s5, $s6, $s7, $s8, $s9, $s10, $s11, $s12, $s17, $s19, $s21, $s22)
+         or ($s2 and $s16)
+         or ($s13 and $s14)
+         or ($s15)
+         or ($s11v and $s11x)
+         or ($s18 and ($s4 or $s5 or $s20))
+         or ($m1 and $s14))
+        and filesize <= 256KB
 }
 
 // Tools that need no request input and no stand-alone atom: a download from a fixed address
@@ -87,5 +96,5 @@ rule phpcap_drop
         $f4 = "HTTP_USER_AGENT"
         $h1 = /ExecCGI|cgi-script|application\/x-httpd-php/
     condition:
-        (($f1 or $f2) and ($f3 or $f4)) or ($h1 and $f3)
+        ((($f1 or $f2) and ($f3 or $f4)) or ($h1 and $f3)) and filesize <= 64KB
 }

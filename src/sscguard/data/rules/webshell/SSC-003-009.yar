@@ -1,3 +1,22 @@
+// The small-file branches are parts of their own (see rules/yara.py): with their filesize
+// bound in a rule's top-level condition, YARA-X skips verifying their strings in larger files.
+rule SSC_003_009__alias
+{
+    strings:
+        $k1_alias = /\$\w{1,3}\s*=\s*&?\s*\$_(POST|GET|REQUEST|COOKIE)\s*;/
+    condition:
+        $k1_alias and filesize < 4KB
+}
+
+rule SSC_003_009__vv
+{
+    strings:
+        $k2_vv = /\$\{\s*\$\w{1,20}\s*\}\s*\[\s*['\"]/
+        $k2_ev = /(^|[^\w>:$])(eval|assert)\s*\(/ nocase
+    condition:
+        $k2_vv and $k2_ev and filesize < 5KB
+}
+
 rule SSC_003_009
 {
     meta:
@@ -21,11 +40,8 @@ rule SSC_003_009
         $k1_cat = /\$\{\s*['\"]_['\"]\s*\.\s*\$\w{0,10}\s*\}/
         $k1_vvcat = /\$\{\s*\$\w{1,10}\s*\.\s*\$\w{1,10}\s*\.\s*\$\w{1,10}/
         $k1_glob = /\$GLOBALS\s*\[\s*['\"]_(POST|GET|REQUEST|COOKIE)['\"]\s*\]\s*\[/
-        $k1_alias = /\$\w{1,3}\s*=\s*&?\s*\$_(POST|GET|REQUEST|COOKIE)\s*;/
-        $k2_vv = /\$\{\s*\$\w{1,20}\s*\}\s*\[\s*['\"]/
         $k2_vv2 = /(eval|assert)\s*\(\s*(@?\w{1,20}\s*\(\s*){0,2}@?\$\{\s*\$\w{1,20}\s*\}\s*\[/ nocase
-        $k2_ev = /(^|[^\w>:$])(eval|assert)\s*\(/ nocase
     condition:
-        (any of ($k1_split, $k1_hex1, $k1_hex2, $k1_hex3, $k1_hex4, $k1_chr, $k1_glob, $k1_cat, $k1_vvcat) or ($k1_alias and filesize < 4KB))
-        or (($k2_vv2 or ($k2_vv and $k2_ev and filesize < 5KB)) and filesize < 2MB)
+        any of ($k1_split, $k1_hex1, $k1_hex2, $k1_hex3, $k1_hex4, $k1_chr, $k1_glob, $k1_cat, $k1_vvcat) or SSC_003_009__alias
+        or (($k2_vv2 or SSC_003_009__vv) and filesize < 2MB)
 }

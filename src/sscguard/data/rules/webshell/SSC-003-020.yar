@@ -1,3 +1,16 @@
+// The small-file branch is a part of its own (see rules/yara.py): with its filesize
+// bound in a rule's top-level condition, YARA-X skips verifying its strings in larger files.
+rule SSC_003_020__k2
+{
+    strings:
+        $k2_w = /new\s+(java\.io\.)?(FileOutputStream|FileWriter|RandomAccessFile|PrintWriter\s*\(\s*new\s+File)/
+        $k2_wr = /\.(write|print|println)\s*\(/
+        $k2_req = /(request|getRequest\s*\(\s*\))\s*\.\s*(getParameter|getParameterValues|getParameterMap|getHeader|getHeaders|getInputStream|getReader|getQueryString|getCookies|getPart)\s*\(/
+        $k2_path = /(getRealPath|getParameter\s*\(\s*['\"](path|file|filename|f|p|name|dir|filepath)['\"])/
+    condition:
+        $k2_w and $k2_wr and $k2_req and $k2_path and filesize < 12KB
+}
+
 rule SSC_003_020
 {
     meta:
@@ -17,11 +30,7 @@ rule SSC_003_020
         $k1_in = /request\s*\.\s*getInputStream\s*\(/
         $k1_w2 = /\.write\s*\(\s*request\s*\.\s*getParameter\s*\([^;\n]{1,60}\)\s*(\.getBytes\s*\(\s*\))?/
         $k1_w3 = /(FileOutputStream|FileWriter|RandomAccessFile|Files\s*\.\s*write)/
-        $k2_w = /new\s+(java\.io\.)?(FileOutputStream|FileWriter|RandomAccessFile|PrintWriter\s*\(\s*new\s+File)/
-        $k2_wr = /\.(write|print|println)\s*\(/
-        $k2_req = /(request|getRequest\s*\(\s*\))\s*\.\s*(getParameter|getParameterValues|getParameterMap|getHeader|getHeaders|getInputStream|getReader|getQueryString|getCookies|getPart)\s*\(/
-        $k2_path = /(getRealPath|getParameter\s*\(\s*['\"](path|file|filename|f|p|name|dir|filepath)['\"])/
     condition:
         ((($k1_w1 and ($k1_w2 or $k1_w3 or $k1_in)) or ($k1_w2 and $k1_w3) or ($k1_dl and $k1_w3)) and filesize < 2MB)
-        or ($k2_w and $k2_wr and $k2_req and $k2_path and filesize < 12KB)
+        or SSC_003_020__k2
 }

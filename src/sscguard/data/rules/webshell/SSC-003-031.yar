@@ -1,3 +1,16 @@
+// The small-file branch is a part of its own (see rules/yara.py): with its filesize
+// bound in a rule's top-level condition, YARA-X skips verifying its strings in larger files.
+rule SSC_003_031__k2
+{
+    strings:
+        $k2_ex = /(^|[^\w.])(eval|execute|executeglobal)\s*\(?\s*[a-z_]\w{0,20}\s*\)?\s*(%>|\r|\n|:|;|\+|')/ nocase
+        $k2_js = /\{\s*['\"]?\w{1,10}['\"]?\s*:\s*eval\s*\}/ nocase
+        $k2_req = /request\s*(\.\s*(form|querystring|item|cookies))?\s*[\(\[]/ nocase
+        $k2_asp = /<%|runat\s*=\s*['\"]?server/ nocase
+    condition:
+        $k2_asp and $k2_req and ($k2_ex or $k2_js) and filesize < 6KB
+}
+
 rule SSC_003_031
 {
     meta:
@@ -22,10 +35,6 @@ rule SSC_003_031
         $k1_one = /(execute|eval)\s*\(?\s*([\"'][a-z(][\"']\s*&\s*){4}/ nocase
         $k1_fch = /(execute|eval)\s*\(?\s*(\w{1,10}\s*\(\s*\d{1,3}\s*\)\s*&\s*){5}/ nocase
         $k1_reg = /execute\s*\(?\s*[\"'][\"']?\s*&\s*\w{1,20}\s*&\s*[\"']\s*=\s*request/ nocase
-        $k2_ex = /(^|[^\w.])(eval|execute|executeglobal)\s*\(?\s*[a-z_]\w{0,20}\s*\)?\s*(%>|\r|\n|:|;|\+|')/ nocase
-        $k2_js = /\{\s*['\"]?\w{1,10}['\"]?\s*:\s*eval\s*\}/ nocase
-        $k2_req = /request\s*(\.\s*(form|querystring|item|cookies))?\s*[\(\[]/ nocase
-        $k2_asp = /<%|runat\s*=\s*['\"]?server/ nocase
         $k3_lang = /language\s*=\s*['\"]?\s*(vbscript|jscript)\.encode/ nocase
         $k3_mark = "#@~^"
         $k4_cp = /<%@\s*codepage\s*=\s*65000/ nocase
@@ -33,7 +42,7 @@ rule SSC_003_031
         $k4_plus = /[a-z]\+[A-Za-z0-9]{1,4}-[a-z]/
     condition:
         ((($k1_ex and $k1_chr) or $k1_dec or $k1_un or ($k1_rev and $k1_ex) or ($k1_exf and $k1_mid) or $k1_one or $k1_fch or $k1_reg) and filesize < 5MB)
-        or ($k2_asp and $k2_req and ($k2_ex or $k2_js) and filesize < 6KB)
+        or SSC_003_031__k2
         or ($k3_lang and $k3_mark and filesize < 5MB)
         or (($k4_cp or $k4_c2) and $k4_plus and filesize < 2MB)
 }
