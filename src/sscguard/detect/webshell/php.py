@@ -323,13 +323,36 @@ def _word_offsets(lower: bytes, word: bytes) -> Iterator[int]:
             yield at
 
 
+def _fast_words(words: tuple[bytes, ...], not_after: bytes) -> bytes:
+    """``(?<!not_after)(w1|w2|...)`` for lower-case text, written so every alternative starts
+    with a literal (each word, then a look-behind at the byte before it): the ``re`` module
+    then skips ahead to the possible first bytes instead of trying every offset."""
+    return b"|".join(re.escape(w) + rb"(?<!" + not_after + re.escape(w) + rb")" for w in words)
+
+
+#: Matched on the lower-cased text (same offsets): ``(?i)`` would defeat the skip-ahead.
 _KEYWORD_SINK = re.compile(
-    rb"(?i)(?<![\w$>:])(include|require)(_once)?\b|`|\bnew\s+\\?Reflection"
-    rb"|->\s*invoke(args)?\s*\("
+    rb"(?:" + _fast_words((b"include", b"require"), rb"[\w$>:]") + rb")(_once)?\b|`"
+    rb"|" + _fast_words((b"new",), rb"\w") + rb"\s+\\?reflection|->\s*invoke(args)?\s*\("
 )
 _DECODER_CALL = re.compile(
-    rb"(?i)(?<![\w$>:])(base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev|hex2bin"
-    rb"|convert_uudecode|urldecode|rawurldecode)\s*\("
+    rb"(?:"
+    + _fast_words(
+        (
+            b"base64_decode",
+            b"gzinflate",
+            b"gzuncompress",
+            b"gzdecode",
+            b"str_rot13",
+            b"strrev",
+            b"hex2bin",
+            b"convert_uudecode",
+            b"urldecode",
+            b"rawurldecode",
+        ),
+        rb"[\w$>:]",
+    )  # fmt: skip
+    + rb")\s*\("
 )
 _FUNC_DEF = re.compile(rb"(?i)\bfunction\s+&?\s*(\w+)\s*\(")
 _SUPERGLOBAL_RE = re.compile(rb"\$_(GET|POST|REQUEST|COOKIE|FILES|SERVER)\b")
@@ -371,6 +394,7 @@ class PhpAnalyser:
 
     def __init__(self, data: bytes, budget: Budget, layer: int = 0) -> None:
         self.data = data[:MAX_PARSE_BYTES]
+        self._lower: bytes | None = None
         self.budget = budget
         self.layer = layer
         self.state = _State()
@@ -395,6 +419,13 @@ class PhpAnalyser:
         """The original bytes of ``node`` (the tree is built from a copy whose NUL bytes,
         which stop the PHP grammar inside string literals, are replaced)."""
         return self.data[node.start_byte : node.end_byte]
+
+    @property
+    def lower(self) -> bytes:
+        """``data`` lower-cased (same offsets), for the searches that ignore case."""
+        if self._lower is None:
+            self._lower = self.data.lower()
+        return self._lower
 
     def _node_at(self, offset: int) -> Node:
         self.budget.spend_nodes(4)
@@ -556,14 +587,14 @@ class PhpAnalyser:
                 seen.add(node.id)
                 out.append((node, self.scope_of(node)))
 
-        lower = self.data.lower()
+        lower = self.lower
         for word in _SINK_WORDS:
             for offset in _word_offsets(lower, word):
                 add(self._climb(self._node_at(offset), _CALL_TYPES, 3))
         for match in list(_DYNAMIC_CALL.finditer(self.data))[:_MAX_MATCHES]:
             node = self._node_at(match.end() - 1)
             add(self._climb(node, ("function_call_expression",), 2))
-        for match in list(_KEYWORD_SINK.finditer(self.data))[:_MAX_MATCHES]:
+        for match in list(_KEYWORD_SINK.finditer(lower))[:_MAX_MATCHES]:
             add(self._climb(self._node_at(match.start()), _CALL_TYPES, 3))
         return out
 
@@ -571,22 +602,27 @@ class PhpAnalyser:
         """Calls of a user function; for a method also ``->name(``/``::name(`` calls, and for
         a constructor ``new Class(...)`` and ``ReflectionClass::newInstance(...)``."""
         method = fn_node is not None and fn_node.type == "method_declaration"
-        word = re.escape(name.encode("utf-8", "replace"))
+        # matched on the lower-cased text, literal first (see _fast_words): same offsets as
+        # ``(?i)`` on the text, without trying every offset
+        raw = name.encode("utf-8", "replace").lower()
+        word = re.escape(raw)
         if method and name == "__construct":
             cls = self._climb(fn_node, ("class_declaration",), 3)
             cname = cls.child_by_field_name("name") if cls is not None else None
-            target = re.escape(cname.text) if cname is not None else rb"\w+"
-            pattern = _rx(rb"(?i)\bnew\s+" + target + rb"\s*\(|->\s*newInstance\s*\(")
+            target = re.escape(cname.text.lower()) if cname is not None else rb"\w+"
+            pattern = _rx(
+                _fast_words((b"new",), rb"\w") + rb"\s+" + target + rb"\s*\(|->\s*newinstance\s*\("
+            )
             types: tuple[str, ...] = ("object_creation_expression", "member_call_expression")
         elif method:
-            pattern = _rx(rb"(?i)(->|::)\s*" + word + rb"\s*\(")
+            pattern = _rx(rb"(->|::)\s*" + word + rb"\s*\(")
             types = ("member_call_expression", "scoped_call_expression",
                      "nullsafe_member_call_expression")  # fmt: skip
         else:
-            pattern = _rx(rb"(?i)(?<![\w$>])" + word + rb"\s*\(")
+            pattern = _rx(_fast_words((raw,), rb"[\w$>]") + rb"\s*\(")
             types = ("function_call_expression",)
         out = []
-        for match in list(pattern.finditer(self.data))[:_MAX_MATCHES]:
+        for match in list(pattern.finditer(self.lower))[:_MAX_MATCHES]:
             node = self._climb(self._node_at(match.end() - 1), types, 4)
             if node is not None:
                 out.append((node, self.scope_of(node)))
@@ -638,11 +674,15 @@ class PhpAnalyser:
         if self._importers is not None:
             return self._importers
         self._importers = found = {}
-        pattern = _rx(
-            rb"(?i)(?<![\w$>:])(extract|parse_str|mb_parse_str|import_request_variables)\s*\("
-            rb"|\$\$\w+\s*=[^=]|\$\{[^}\n]{1,80}\}\s*=[^=]"
+        pattern = _rx(  # on the lower-cased text, literal first (see _fast_words)
+            rb"("
+            + _fast_words(
+                (b"extract", b"parse_str", b"mb_parse_str", b"import_request_variables"),
+                rb"[\w$>:]",
+            )
+            + rb")\s*\(|\$\$\w+\s*=[^=]|\$\{[^}\n]{1,80}\}\s*=[^=]"
         )
-        for match in list(pattern.finditer(self.data))[:64]:
+        for match in list(pattern.finditer(self.lower))[:64]:
             node = self._node_at(match.start() + (1 if match.group(1) is None else 0))
             if match.group(1):
                 call = self._climb(node, ("function_call_expression",), 3)
@@ -1680,7 +1720,7 @@ def analyse_php(data: bytes, budget: Budget | None = None, layer: int = 0) -> An
     analyser.root = tree.root_node
     analyser.state.sources = len(_SUPERGLOBAL_RE.findall(analyser.data))
     analyser.check_sinks()
-    for match in list(_DECODER_CALL.finditer(analyser.data))[:64]:
+    for match in list(_DECODER_CALL.finditer(analyser.lower))[:64]:
         if budget.exhausted or len(analyser.layers) >= _MAX_LAYERS_PER_FILE:
             break
         node = analyser._climb(analyser._node_at(match.start()), ("function_call_expression",), 3)
