@@ -29,14 +29,13 @@ from sscguard.detect.webshell.flow import (
     MAX_PARSE_SECONDS,
     Budget,
     Step,
-    parse_bounded,
 )
 from sscguard.detect.webshell.php import (
     CALLBACKS,
     CODE_SINKS,
     COMMAND_SINKS,
     PhpAnalyser,
-    php_parser,
+    parse_php,
 )
 from sscguard.model import Confidence, Evidence, Finding, Location, Severity
 from sscguard.textutil import sanitize
@@ -260,7 +259,7 @@ class _ParseStoppedError(Exception):
 
 
 def _parse(data: bytes) -> Node:
-    tree = parse_bounded(php_parser(), data)
+    tree = parse_php(data, share=True)
     if tree is None:
         raise _ParseStoppedError
     return tree.root_node

@@ -189,6 +189,27 @@ def php_parser() -> Any:
     return tree_sitter.Parser(tree_sitter.Language(tree_sitter_php.language_php()))
 
 
+class _LastParse:
+    """The last file-level PHP tree and the bytes it was parsed from: the dataflow and the
+    capability models parse the same file one after the other, so the second one reuses it
+    (trees are never edited). One per process, like the parser."""
+
+    data: bytes = b""
+    tree: Any = None
+
+
+def parse_php(data: bytes, share: bool = False) -> Any | None:
+    """``parse_bounded`` with the PHP parser; None when the CPU-time bound stopped it.
+
+    ``share``: a file-level parse, kept for the next caller asking for the same bytes."""
+    if share and _LastParse.tree is not None and _LastParse.data == data:
+        return _LastParse.tree
+    tree = parse_bounded(php_parser(), data)
+    if share:
+        _LastParse.data, _LastParse.tree = (data, tree) if tree is not None else (b"", None)
+    return tree
+
+
 def _short(node: Node, limit: int = 60) -> str:
     text = node.text.decode("utf-8", "replace")
     text = " ".join(text.split())
@@ -1713,7 +1734,7 @@ def analyse_php(data: bytes, budget: Budget | None = None, layer: int = 0) -> An
     analyser = PhpAnalyser(data, budget, layer)
     # a NUL byte inside a string literal (binary packed payloads) breaks the grammar and
     # turns the whole file into one error node: parse a same-length copy without them
-    tree = parse_bounded(php_parser(), analyser.data.replace(b"\x00", b"\x01"))
+    tree = parse_php(analyser.data.replace(b"\x00", b"\x01"), share=layer == 0)
     if tree is None:
         budget.exhausted = f"parse took longer than {MAX_PARSE_SECONDS:g} CPU-s"
         return Analysis(language="php", bounded=budget.exhausted)
