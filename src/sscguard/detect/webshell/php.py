@@ -401,6 +401,8 @@ _PURE_SCALAR = {
     "strpos", "stripos", "strlen", "ucfirst", "ltrim", "rtrim", "dechex", "hexdec", "octdec",
     "decoct", "bindec", "decbin", "intval", "strval", "bin2hex", "abs",
 }  # fmt: skip
+_SCOPE_HOPS = 400  # parent hops scope_of climbs at most
+_NO_FUNCTION = 1 << 30  # distance to the enclosing function when there is none
 _ASSIGN_TYPES = {
     "assignment_expression", "augmented_assignment_expression", "reference_assignment_expression",
 }  # fmt: skip
@@ -433,6 +435,8 @@ class PhpAnalyser:
         self._written: dict[bytes, tuple[Step, ...]] = {}
         #: variables also changed by ``+=``, ``++`` ...: not foldable to one constant
         self._mutated: set[tuple[int, str]] = set()
+        #: node id -> (enclosing function id or 0, parent hops to it), see scope_of
+        self._scopes: dict[int, tuple[int, int]] = {}
 
     # -- locating nodes --------------------------------------------------------------------
 
@@ -461,16 +465,37 @@ class PhpAnalyser:
             hops -= 1
         return None
 
-    @staticmethod
-    def scope_of(node: Node) -> int:
-        parent = node.parent
-        hops = 0
-        while parent is not None and hops < 400:
-            if parent.type in _FUNC_TYPES:
-                return int(parent.id)
-            parent = parent.parent
-            hops += 1
-        return 0
+    def scope_of(self, node: Node) -> int:
+        """The function or method around ``node`` (its id) within 400 parent hops, else 0.
+
+        Climbs are remembered per node: ``Node.parent`` walks down from the root (tree-sitter
+        keeps no parent links), and the sinks, calls and assignments of one function share
+        most of their climb."""
+        known = self._scopes
+        hit = known.get(node.id)
+        if hit is None:
+            chain = [node.id]
+            parent = node.parent
+            while True:
+                if parent is None:
+                    hit = (0, _NO_FUNCTION)
+                    break
+                if parent.type in _FUNC_TYPES:
+                    hit = (int(parent.id), 1)
+                    break
+                above = known.get(parent.id)
+                if above is not None:
+                    hit = (above[0], above[1] + 1)
+                    break
+                if len(chain) >= _SCOPE_HOPS:
+                    return 0  # deeper than the bound: not remembered
+                chain.append(parent.id)
+                parent = parent.parent
+            function, distance = hit
+            for i, key in enumerate(reversed(chain)):  # the node itself is chain[0]
+                known[key] = (function, distance + i)
+            hit = (function, distance + len(chain) - 1)
+        return hit[0] if hit[1] <= _SCOPE_HOPS else 0
 
     def interpreter(self) -> Any:
         if self._interp is None:
