@@ -95,7 +95,7 @@ def clock() -> float:
 
 _FIRST_CHUNK = 512
 _MAX_CHUNK = 65536
-_CLOCK_EVERY = 8  # progress callbacks per look at the clock
+_CLOCK_EVERY = 8  # progress callbacks per look at the clock (from the first one on)
 
 
 def parse_bounded(parser: Any, data: bytes, seconds: float = MAX_PARSE_SECONDS) -> Any | None:
@@ -118,7 +118,7 @@ def parse_bounded(parser: Any, data: bytes, seconds: float = MAX_PARSE_SECONDS) 
     def progress(*_state: object) -> bool:
         # tree-sitter calls this ~100 times per parse; the CPU clock is a system call (~2 us)
         ticks[0] += 1
-        return ticks[0] % _CLOCK_EVERY == 0 and clock() > deadline
+        return ticks[0] % _CLOCK_EVERY == 1 and clock() > deadline
 
     try:
         return parser.parse(read, progress_callback=progress)
