@@ -1340,7 +1340,7 @@ def _recon(f: _File) -> list[Capability]:
             )
             break
     # other sites' configuration files, found by walking users or directories
-    if len(_CONFIG_NAMES.findall(f.data)) >= 3 and out:
+    if out and len(_CONFIG_NAMES.findall(f.data)) >= 3:  # the costly test last
         readers = [n for n, _, _ in f.calls("fopen", "file_get_contents", "file", "readfile")]
         if readers or symlinks:
             node = (readers or [n for n, _, _ in symlinks])[0]

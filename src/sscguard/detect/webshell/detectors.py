@@ -356,7 +356,8 @@ def analysis_findings(
                 ("deobfuscation", lang),
             )
         )  # fmt: skip
-    if not out and ctx.maybe_packed() and ctx.stats.packed and (analysis.dynamic_calls or analysis.sinks):
+    packed = ctx.maybe_packed() and ctx.stats.packed  # the cheap test first
+    if not out and packed and (analysis.dynamic_calls or analysis.sinks):
         sinks = analysis.sinks or ("call through a computed name",)
         out.append(
             simple_finding(

@@ -356,25 +356,11 @@ _KEYWORD_SINK = re.compile(
     rb"(?:" + _fast_words((b"include", b"require"), rb"[\w$>:]") + rb")(_once)?\b|`"
     rb"|" + _fast_words((b"new",), rb"\w") + rb"\s+\\?reflection|->\s*invoke(args)?\s*\("
 )
-_DECODER_CALL = re.compile(
-    rb"(?:"
-    + _fast_words(
-        (
-            b"base64_decode",
-            b"gzinflate",
-            b"gzuncompress",
-            b"gzdecode",
-            b"str_rot13",
-            b"strrev",
-            b"hex2bin",
-            b"convert_uudecode",
-            b"urldecode",
-            b"rawurldecode",
-        ),
-        rb"[\w$>:]",
-    )  # fmt: skip
-    + rb")\s*\("
-)
+_DECODERS = (
+    b"base64_decode", b"gzinflate", b"gzuncompress", b"gzdecode", b"str_rot13", b"strrev",
+    b"hex2bin", b"convert_uudecode", b"urldecode", b"rawurldecode",
+)  # fmt: skip
+_DECODER_CALL = re.compile(rb"(?:" + _fast_words(_DECODERS, rb"[\w$>:]") + rb")\s*\(")
 _FUNC_DEF = re.compile(rb"(?i)\bfunction\s+&?\s*(\w+)\s*\(")
 _SUPERGLOBAL_RE = re.compile(rb"\$_(GET|POST|REQUEST|COOKIE|FILES|SERVER)\b")
 _MAX_MATCHES = 400
