@@ -34,7 +34,7 @@ _WORDS = [
     b"base64_decode", b"GzInflate", b"rawurldecode", b"urldecode", b"mb_parse_str",
     b"parse_str", b"extract", b"$$k = 1", b"${'a'} = 2", b"myfunc", b"MyFunc",
 ]  # fmt: skip
-_GLUE = [b"", b" ", b"(", b"x", b"$", b">", b":", b"_", b"\n", b"=", b"/*c*/", b"\\", b"::"]
+_GLUE = [b"", b" ", b"(", b"x", b"$", b">", b":", b"_", b"\n", b"=", b"/*c*/", b"\\", b"::", b"]", b"}"]
 _TEXT = st.lists(st.sampled_from(_WORDS + _GLUE), max_size=40).map(b"".join)
 
 
@@ -56,6 +56,7 @@ def test_literal_first_patterns_match_where_the_case_blind_ones_did(text: bytes)
         + rb")\s*\(|\$\$\w+\s*=[^=]|\$\{[^}\n]{1,80}\}\s*=[^=]"
     )
     assert _spans(importers, lower) == _spans(_IMPORTERS, text)
+    assert _spans(php._DYNAMIC_CALL, text) == _spans(re.compile(rb"\$\w+\s*\(|[\]}]\s*\("), text)
     calls = re.compile(php._fast_words((b"myfunc",), rb"[\w$>]") + rb"\s*\(")
     assert _spans(calls, lower) == _spans(re.compile(rb"(?i)(?<![\w$>])myfunc\s*\("), text)
 

@@ -316,7 +316,9 @@ _SINK_CALL = re.compile(
     rb"|expect_popen|create_function|preg_replace|preg_filter|mb_ereg_replace|file_put_contents"
     rb"|move_uploaded_file|copy|" + "|".join(CALLBACKS).encode() + rb")\s*\("
 )
-_DYNAMIC_CALL = re.compile(rb"\$\w+\s*\(|[\]}]\s*\(")
+#: ``\$\w+\s*\(|[\]}]\s*\(`` (a call through a variable or an expression), written to start with
+#: one character class so that ``re`` skips ahead to the candidates
+_DYNAMIC_CALL = re.compile(rb"[$\]}](?:(?<=\$)\w+|(?<!\$))\s*\(")
 _SINK_WORDS = tuple(
     w.encode()
     for w in (
