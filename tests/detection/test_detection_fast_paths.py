@@ -34,7 +34,23 @@ _WORDS = [
     b"base64_decode", b"GzInflate", b"rawurldecode", b"urldecode", b"mb_parse_str",
     b"parse_str", b"extract", b"$$k = 1", b"${'a'} = 2", b"myfunc", b"MyFunc",
 ]  # fmt: skip
-_GLUE = [b"", b" ", b"(", b"x", b"$", b">", b":", b"_", b"\n", b"=", b"/*c*/", b"\\", b"::", b"]", b"}"]
+_GLUE = [
+    b"",
+    b" ",
+    b"(",
+    b"x",
+    b"$",
+    b">",
+    b":",
+    b"_",
+    b"\n",
+    b"=",
+    b"/*c*/",
+    b"\\",
+    b"::",
+    b"]",
+    b"}",
+]
 _TEXT = st.lists(st.sampled_from(_WORDS + _GLUE), max_size=40).map(b"".join)
 
 
@@ -131,3 +147,28 @@ def test_indented_json_is_the_json_modules_text(value: Any) -> None:
 def test_indented_json_leaves_unusual_keys_to_the_json_module() -> None:
     value = {"a": {1: [1.5, None], None: True}}
     assert dump_indented(value) == json.dumps(value, ensure_ascii=True, indent=2)
+
+
+_SITE_TEXT = st.lists(
+    st.sampled_from([b"$a", b"$ab", b"a", b"ab", b"->a", b"->", b"::", b"$", b"(", b" ", b"\n",
+                     b"_", b"x", b">", b"-", b"\xe9", b"9"]),
+    max_size=30,
+).map(b"".join)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(_SITE_TEXT, st.sampled_from([b"a", b"ab", b"", b"\xe9"]), st.integers(1, 5))
+def test_found_name_sites_are_the_regex_matches(text: bytes, name: bytes, limit: int) -> None:
+    for needle, boundary, tail in ((b"$" + name, False, rb"(?!\w)"), (b"->" + name, True, rb"\b")):
+        expected = [m.start() for m in re.finditer(re.escape(needle) + tail, text)][:limit]
+        assert php._name_sites(text, needle, boundary, limit) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(_SITE_TEXT, st.sampled_from([b"a", b"ab", b"x"]), st.integers(1, 5))
+def test_found_call_sites_are_the_regex_matches(text: bytes, name: bytes, limit: int) -> None:
+    function = re.compile(rb"(?<![\w$>])" + name + rb"\s*\(")
+    method = re.compile(rb"(->|::)\s*" + name + rb"\s*\(")
+    for rx, is_method in ((function, False), (method, True)):
+        expected = [m.end() - 1 for m in rx.finditer(text)][:limit]
+        assert php._call_sites(text, name, is_method, limit) == expected
