@@ -32,7 +32,8 @@ _IMPORTERS = re.compile(
 _WORDS = [
     b"include", b"REQUIRE_once", b"new \\Reflection", b"->Invoke (", b"->invokeArgs(", b"`",
     b"base64_decode", b"GzInflate", b"rawurldecode", b"urldecode", b"mb_parse_str",
-    b"parse_str", b"extract", b"$$k = 1", b"${'a'} = 2", b"myfunc", b"MyFunc",
+    b"parse_str", b"extract", b"$$k = 1", b"${'a'} = 2", b"myfunc", b"MyFunc", b"Function",
+    b"function &",
 ]  # fmt: skip
 _GLUE = [
     b"",
@@ -73,6 +74,10 @@ def test_literal_first_patterns_match_where_the_case_blind_ones_did(text: bytes)
     )
     assert _spans(importers, lower) == _spans(_IMPORTERS, text)
     assert _spans(php._DYNAMIC_CALL, text) == _spans(re.compile(rb"\$\w+\s*\(|[\]}]\s*\("), text)
+    func_def = re.compile(rb"(?i)\bfunction\s+&?\s*(\w+)\s*\(")
+    assert [m.span(1) for m in php._FUNC_DEF.finditer(lower)] == [
+        m.span(1) for m in func_def.finditer(text)
+    ]
     calls = re.compile(php._fast_words((b"myfunc",), rb"[\w$>]") + rb"\s*\(")
     assert _spans(calls, lower) == _spans(re.compile(rb"(?i)(?<![\w$>])myfunc\s*\("), text)
 

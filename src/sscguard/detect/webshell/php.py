@@ -425,7 +425,8 @@ _DECODERS = (
     b"hex2bin", b"convert_uudecode", b"urldecode", b"rawurldecode",
 )  # fmt: skip
 _DECODER_CALL = re.compile(rb"(?:" + _fast_words(_DECODERS, rb"[\w$>:]") + rb")\s*\(")
-_FUNC_DEF = re.compile(rb"(?i)\bfunction\s+&?\s*(\w+)\s*\(")
+#: ``(?i)\bfunction\s+&?\s*(\w+)\s*\(`` for the lower-cased text, literal first
+_FUNC_DEF = re.compile(_fast_words((b"function",), rb"\w") + rb"\s+&?\s*(\w+)\s*\(")
 _SUPERGLOBAL_RE = re.compile(rb"\$_(GET|POST|REQUEST|COOKIE|FILES|SERVER)\b")
 _MAX_MATCHES = 400
 #: The written path ends in a literal extension (``"$dir/$id.archive"``): the request does
@@ -567,7 +568,7 @@ class PhpAnalyser:
     def _functions(self) -> dict[str, _Function]:
         if self.state.functions is None:
             found: dict[str, _Function] = {}
-            for match in list(_FUNC_DEF.finditer(self.data))[:_MAX_MATCHES]:
+            for match in list(_FUNC_DEF.finditer(self.lower))[:_MAX_MATCHES]:
                 node = self._climb(self._node_at(match.start(1)), _FUNC_TYPES, 3)
                 if node is None:
                     continue
