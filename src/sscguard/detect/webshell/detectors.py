@@ -57,10 +57,14 @@ class FileContext:
     flagged_high: bool = False
     _stats: Stats | None = field(default=None, repr=False)
     _longest: int = field(default=-1, repr=False)
+    _ext: str | None = field(default=None, repr=False)
+    _php: bool | None = field(default=None, repr=False)
 
     @property
     def ext(self) -> str:
-        return extension(self.path)
+        if self._ext is None:  # every detector asks
+            self._ext = extension(self.path)
+        return self._ext
 
     @property
     def stats(self) -> Stats:
@@ -135,9 +139,9 @@ MAX_ANALYSED = 1 << 20  # the YARA-X gate and the analyser's time budget bound t
 
 
 def is_php(ctx: FileContext) -> bool:
-    if ctx.ext in PHP_EXTS:
-        return True
-    return _PHP_OPEN.search(ctx.data[:65536]) is not None
+    if ctx._php is None:  # asked by the dataflow and the capability models
+        ctx._php = ctx.ext in PHP_EXTS or _PHP_OPEN.search(ctx.data[:65536]) is not None
+    return ctx._php
 
 
 _QUICK_SOURCES = (
