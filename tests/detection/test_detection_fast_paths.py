@@ -177,3 +177,13 @@ def test_found_call_sites_are_the_regex_matches(text: bytes, name: bytes, limit:
     for rx, is_method in ((function, False), (method, True)):
         expected = [m.end() - 1 for m in rx.finditer(text)][:limit]
         assert php._call_sites(text, name, is_method, limit) == expected
+
+
+def test_one_parse_is_shared_for_the_same_bytes_only() -> None:
+    page = b"<?php system($_GET['c']);"
+    first = php.parse_php(page, share=True)
+    assert php.parse_php(bytes(bytearray(page)), share=True) is first  # equal bytes: reused
+    assert php.parse_php(page + b" ", share=True) is not first
+    assert php.parse_php(page) is not php.parse_php(page)  # not shared unless asked
+    big = b"<?php\n" + b"$a = 1;\n" * 40_000  # above what the capability model parses
+    assert php.parse_php(big, share=True) is not php.parse_php(big, share=True)

@@ -189,6 +189,11 @@ def php_parser() -> Any:
     return tree_sitter.Parser(tree_sitter.Language(tree_sitter_php.language_php()))
 
 
+#: larger trees are not kept: the capability model does not parse files this large
+#: (capability.MAX_CAPABILITY_BYTES), and a big tree held for nothing costs memory
+_SHARE_MAX = 256 << 10
+
+
 class _LastParse:
     """The last file-level PHP tree and the bytes it was parsed from: the dataflow and the
     capability models parse the same file one after the other, so the second one reuses it
@@ -202,6 +207,7 @@ def parse_php(data: bytes, share: bool = False) -> Any | None:
     """``parse_bounded`` with the PHP parser; None when the CPU-time bound stopped it.
 
     ``share``: a file-level parse, kept for the next caller asking for the same bytes."""
+    share = share and len(data) <= _SHARE_MAX
     if share and _LastParse.tree is not None and _LastParse.data == data:
         return _LastParse.tree
     tree = parse_bounded(php_parser(), data)
