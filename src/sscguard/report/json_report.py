@@ -51,9 +51,7 @@ def _emit(value: Any, out: list[str], newline: str) -> None:
             for key, item in value.items():
                 if not isinstance(key, str):
                     raise _UnusualValueError
-                out.append(sep)
-                out.append(encode_basestring_ascii(key))
-                out.append(": ")
+                out.append(sep + encode_basestring_ascii(key) + ": ")
                 _emit(item, out, inner)
                 sep = "," + inner
             out.append(newline + "}")

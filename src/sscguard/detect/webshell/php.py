@@ -206,13 +206,15 @@ class _LastParse:
 def parse_php(data: bytes, share: bool = False) -> Any | None:
     """``parse_bounded`` with the PHP parser; None when the CPU-time bound stopped it.
 
-    ``share``: a file-level parse, kept for the next caller asking for the same bytes."""
-    share = share and len(data) <= _SHARE_MAX
-    if share and _LastParse.tree is not None and _LastParse.data == data:
-        return _LastParse.tree
-    tree = parse_bounded(php_parser(), data)
+    ``share``: a file-level parse, kept for the next caller asking for the same bytes (the
+    tree kept before is let go first, so two trees are never held at once)."""
     if share:
-        _LastParse.data, _LastParse.tree = (data, tree) if tree is not None else (b"", None)
+        if _LastParse.tree is not None and _LastParse.data == data:
+            return _LastParse.tree
+        _LastParse.data, _LastParse.tree = b"", None
+    tree = parse_bounded(php_parser(), data)
+    if share and tree is not None and len(data) <= _SHARE_MAX:
+        _LastParse.data, _LastParse.tree = data, tree
     return tree
 
 
