@@ -29,14 +29,13 @@ from sscguard.detect.webshell.flow import (
     MAX_PARSE_SECONDS,
     Budget,
     Step,
-    parse_bounded,
 )
 from sscguard.detect.webshell.php import (
     CALLBACKS,
     CODE_SINKS,
     COMMAND_SINKS,
     PhpAnalyser,
-    php_parser,
+    parse_php,
 )
 from sscguard.model import Confidence, Evidence, Finding, Location, Severity
 from sscguard.textutil import sanitize
@@ -264,7 +263,7 @@ class _ParseStoppedError(Exception):
 
 
 def _parse(data: bytes) -> Node:
-    tree = parse_bounded(php_parser(), data)
+    tree = parse_php(data, share=True)
     if tree is None:
         raise _ParseStoppedError
     return tree.root_node
@@ -1345,7 +1344,7 @@ def _recon(f: _File) -> list[Capability]:
             )
             break
     # other sites' configuration files, found by walking users or directories
-    if len(_CONFIG_NAMES.findall(f.data)) >= 3 and out:
+    if out and len(_CONFIG_NAMES.findall(f.data)) >= 3:  # the costly test last
         readers = [n for n, _, _ in f.calls("fopen", "file_get_contents", "file", "readfile")]
         if readers or symlinks:
             node = (readers or [n for n, _, _ in symlinks])[0]

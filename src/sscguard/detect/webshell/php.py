@@ -189,6 +189,35 @@ def php_parser() -> Any:
     return tree_sitter.Parser(tree_sitter.Language(tree_sitter_php.language_php()))
 
 
+#: larger trees are not kept: the capability model does not parse files this large
+#: (capability.MAX_CAPABILITY_BYTES), and a big tree held for nothing costs memory
+_SHARE_MAX = 256 << 10
+
+
+class _LastParse:
+    """The last file-level PHP tree and the bytes it was parsed from: the dataflow and the
+    capability models parse the same file one after the other, so the second one reuses it
+    (trees are never edited). One per process, like the parser."""
+
+    data: bytes = b""
+    tree: Any = None
+
+
+def parse_php(data: bytes, share: bool = False) -> Any | None:
+    """``parse_bounded`` with the PHP parser; None when the CPU-time bound stopped it.
+
+    ``share``: a file-level parse, kept for the next caller asking for the same bytes (the
+    tree kept before is let go first, so two trees are never held at once)."""
+    if share:
+        if _LastParse.tree is not None and _LastParse.data == data:
+            return _LastParse.tree
+        _LastParse.data, _LastParse.tree = b"", None
+    tree = parse_bounded(php_parser(), data)
+    if share and tree is not None and len(data) <= _SHARE_MAX:
+        _LastParse.data, _LastParse.tree = data, tree
+    return tree
+
+
 def _short(node: Node, limit: int = 60) -> str:
     text = node.text.decode("utf-8", "replace")
     text = " ".join(text.split())
@@ -295,7 +324,9 @@ _SINK_CALL = re.compile(
     rb"|expect_popen|create_function|preg_replace|preg_filter|mb_ereg_replace|file_put_contents"
     rb"|move_uploaded_file|copy|" + "|".join(CALLBACKS).encode() + rb")\s*\("
 )
-_DYNAMIC_CALL = re.compile(rb"\$\w+\s*\(|[\]}]\s*\(")
+#: ``\$\w+\s*\(|[\]}]\s*\(`` (a call through a variable or an expression), written to start with
+#: one character class so that ``re`` skips ahead to the candidates
+_DYNAMIC_CALL = re.compile(rb"[$\]}](?:(?<=\$)\w+|(?<!\$))\s*\(")
 _SINK_WORDS = tuple(
     w.encode()
     for w in (
@@ -326,15 +357,87 @@ def _word_offsets(lower: bytes, word: bytes) -> Iterator[int]:
             yield at
 
 
+def _fast_words(words: tuple[bytes, ...], not_after: bytes) -> bytes:
+    """``(?<!not_after)(w1|w2|...)`` for lower-case text, written so every alternative starts
+    with a literal (each word, then a look-behind at the byte before it): the ``re`` module
+    then skips ahead to the possible first bytes instead of trying every offset."""
+    return b"|".join(re.escape(w) + rb"(?<!" + not_after + re.escape(w) + rb")" for w in words)
+
+
+#: Matched on the lower-cased text (same offsets): ``(?i)`` would defeat the skip-ahead.
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_SPACE_BYTES = frozenset(b" \t\n\r\f\v")  # ``\s`` of a bytes pattern
+_NOT_BEFORE_CALL = _WORD_BYTES | frozenset(b"$>")
+#: Sites of one name are found with ``bytes.find`` and byte tests, the same offsets as the
+#: per-name regular expressions they replace, without compiling one per name (~0.4 ms each,
+#: thousands per corpus); a name this frequent goes back to the compiled form (C speed).
+_FIND_BELOW = 2000
+
+
+def _name_sites(data: bytes, needle: bytes, boundary: bool, limit: int) -> list[int] | None:
+    r"""Offsets where ``re.escape(needle) + (rb"\b" if boundary else rb"(?!\w)")`` matches
+    (``finditer`` order, at most ``limit``); None when the needle is too frequent."""
+    if data.count(needle) >= _FIND_BELOW:
+        return None
+    out: list[int] = []
+    start, size = 0, len(data)
+    last_word = needle[-1] in _WORD_BYTES
+    while len(out) < limit:
+        at = data.find(needle, start)
+        if at < 0:
+            break
+        end = at + len(needle)
+        next_word = end < size and data[end] in _WORD_BYTES
+        if (next_word != last_word) if boundary else not next_word:
+            out.append(at)
+            start = end
+        else:
+            start = at + 1
+    return out
+
+
+def _call_sites(lower: bytes, name: bytes, method: bool, limit: int) -> list[int] | None:
+    r"""Offsets of the ``(`` where ``(?<![\w$>])name\s*\(`` (a function call) or
+    ``(->|::)\s*name\s*\(`` (a method call) matches in ``lower`` (``finditer`` order, at
+    most ``limit``); ``name`` is a lower-case identifier. None when it is too frequent."""
+    if lower.count(name) >= _FIND_BELOW:
+        return None
+    out: list[int] = []
+    start, size = 0, len(lower)
+    while len(out) < limit:
+        at = lower.find(name, start)
+        if at < 0:
+            break
+        end = at + len(name)
+        while end < size and lower[end] in _SPACE_BYTES:
+            end += 1
+        ok = end < size and lower[end] == 0x28  # "("
+        if ok and method:
+            before = at
+            while before > 0 and lower[before - 1] in _SPACE_BYTES:
+                before -= 1
+            ok = before >= 2 and lower[before - 2 : before] in (b"->", b"::")
+        elif ok:
+            ok = at == 0 or lower[at - 1] not in _NOT_BEFORE_CALL
+        if ok:
+            out.append(end)
+            start = end + 1
+        else:
+            start = at + 1
+    return out
+
+
 _KEYWORD_SINK = re.compile(
-    rb"(?i)(?<![\w$>:])(include|require)(_once)?\b|`|\bnew\s+\\?Reflection"
-    rb"|->\s*invoke(args)?\s*\("
+    rb"(?:" + _fast_words((b"include", b"require"), rb"[\w$>:]") + rb")(_once)?\b|`"
+    rb"|" + _fast_words((b"new",), rb"\w") + rb"\s+\\?reflection|->\s*invoke(args)?\s*\("
 )
-_DECODER_CALL = re.compile(
-    rb"(?i)(?<![\w$>:])(base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev|hex2bin"
-    rb"|convert_uudecode|urldecode|rawurldecode)\s*\("
-)
-_FUNC_DEF = re.compile(rb"(?i)\bfunction\s+&?\s*(\w+)\s*\(")
+_DECODERS = (
+    b"base64_decode", b"gzinflate", b"gzuncompress", b"gzdecode", b"str_rot13", b"strrev",
+    b"hex2bin", b"convert_uudecode", b"urldecode", b"rawurldecode",
+)  # fmt: skip
+_DECODER_CALL = re.compile(rb"(?:" + _fast_words(_DECODERS, rb"[\w$>:]") + rb")\s*\(")
+#: ``(?i)\bfunction\s+&?\s*(\w+)\s*\(`` for the lower-cased text, literal first
+_FUNC_DEF = re.compile(_fast_words((b"function",), rb"\w") + rb"\s+&?\s*(\w+)\s*\(")
 _SUPERGLOBAL_RE = re.compile(rb"\$_(GET|POST|REQUEST|COOKIE|FILES|SERVER)\b")
 _MAX_MATCHES = 400
 #: The written path ends in a literal extension (``"$dir/$id.archive"``): the request does
@@ -360,6 +463,8 @@ _PURE_SCALAR = {
     "strpos", "stripos", "strlen", "ucfirst", "ltrim", "rtrim", "dechex", "hexdec", "octdec",
     "decoct", "bindec", "decbin", "intval", "strval", "bin2hex", "abs",
 }  # fmt: skip
+_SCOPE_HOPS = 400  # parent hops scope_of climbs at most
+_NO_FUNCTION = 1 << 30  # distance to the enclosing function when there is none
 _ASSIGN_TYPES = {
     "assignment_expression", "augmented_assignment_expression", "reference_assignment_expression",
 }  # fmt: skip
@@ -374,6 +479,7 @@ class PhpAnalyser:
 
     def __init__(self, data: bytes, budget: Budget, layer: int = 0) -> None:
         self.data = data[:MAX_PARSE_BYTES]
+        self._lower: bytes | None = None
         self.budget = budget
         self.layer = layer
         self.state = _State()
@@ -391,6 +497,8 @@ class PhpAnalyser:
         self._written: dict[bytes, tuple[Step, ...]] = {}
         #: variables also changed by ``+=``, ``++`` ...: not foldable to one constant
         self._mutated: set[tuple[int, str]] = set()
+        #: node id -> (enclosing function id or 0, parent hops to it), see scope_of
+        self._scopes: dict[int, tuple[int, int]] = {}
 
     # -- locating nodes --------------------------------------------------------------------
 
@@ -398,6 +506,13 @@ class PhpAnalyser:
         """The original bytes of ``node`` (the tree is built from a copy whose NUL bytes,
         which stop the PHP grammar inside string literals, are replaced)."""
         return self.data[node.start_byte : node.end_byte]
+
+    @property
+    def lower(self) -> bytes:
+        """``data`` lower-cased (same offsets), for the searches that ignore case."""
+        if self._lower is None:
+            self._lower = self.data.lower()
+        return self._lower
 
     def _node_at(self, offset: int) -> Node:
         self.budget.spend_nodes(4)
@@ -412,16 +527,37 @@ class PhpAnalyser:
             hops -= 1
         return None
 
-    @staticmethod
-    def scope_of(node: Node) -> int:
-        parent = node.parent
-        hops = 0
-        while parent is not None and hops < 400:
-            if parent.type in _FUNC_TYPES:
-                return int(parent.id)
-            parent = parent.parent
-            hops += 1
-        return 0
+    def scope_of(self, node: Node) -> int:
+        """The function or method around ``node`` (its id) within 400 parent hops, else 0.
+
+        Climbs are remembered per node: ``Node.parent`` walks down from the root (tree-sitter
+        keeps no parent links), and the sinks, calls and assignments of one function share
+        most of their climb."""
+        known = self._scopes
+        hit = known.get(node.id)
+        if hit is None:
+            chain = [node.id]
+            parent = node.parent
+            while True:
+                if parent is None:
+                    hit = (0, _NO_FUNCTION)
+                    break
+                if parent.type in _FUNC_TYPES:
+                    hit = (int(parent.id), 1)
+                    break
+                above = known.get(parent.id)
+                if above is not None:
+                    hit = (above[0], above[1] + 1)
+                    break
+                if len(chain) >= _SCOPE_HOPS:
+                    return 0  # deeper than the bound: not remembered
+                chain.append(parent.id)
+                parent = parent.parent
+            function, distance = hit
+            for i, key in enumerate(reversed(chain)):  # the node itself is chain[0]
+                known[key] = (function, distance + i)
+            hit = (function, distance + len(chain) - 1)
+        return hit[0] if hit[1] <= _SCOPE_HOPS else 0
 
     def interpreter(self) -> Any:
         if self._interp is None:
@@ -443,7 +579,7 @@ class PhpAnalyser:
     def _functions(self) -> dict[str, _Function]:
         if self.state.functions is None:
             found: dict[str, _Function] = {}
-            for match in list(_FUNC_DEF.finditer(self.data))[:_MAX_MATCHES]:
+            for match in list(_FUNC_DEF.finditer(self.lower))[:_MAX_MATCHES]:
                 node = self._climb(self._node_at(match.start(1)), _FUNC_TYPES, 3)
                 if node is None:
                     continue
@@ -466,12 +602,18 @@ class PhpAnalyser:
             return cached
         out: list[_Assign] = []
         self.state.by_name[name] = out
-        if name.startswith("->"):
-            pattern = _rx(rb"->" + re.escape(name[2:].encode("utf-8", "replace")) + rb"\b")
-        else:
-            pattern = _rx(rb"\$" + re.escape(name.encode("utf-8", "replace")) + rb"(?!\w)")
-        for match in list(pattern.finditer(self.data))[:_MAX_MATCHES]:
-            node = self._node_at(match.start() + (2 if name.startswith("->") else 1))
+        member = name.startswith("->")
+        needle = (
+            b"->" + name[2:].encode("utf-8", "replace")
+            if member
+            else b"$" + name.encode("utf-8", "replace")
+        )
+        sites = _name_sites(self.data, needle, member, _MAX_MATCHES)
+        if sites is None:
+            pattern = _rx(re.escape(needle) + (rb"\b" if member else rb"(?!\w)"))
+            sites = [m.start() for m in pattern.finditer(self.data)][:_MAX_MATCHES]
+        for site in sites:
+            node = self._node_at(site + (2 if member else 1))
             var = self._climb(
                 node,
                 ("variable_name", "member_access_expression", "scoped_property_access_expression"),
@@ -559,14 +701,14 @@ class PhpAnalyser:
                 seen.add(node.id)
                 out.append((node, self.scope_of(node)))
 
-        lower = self.data.lower()
+        lower = self.lower
         for word in _SINK_WORDS:
             for offset in _word_offsets(lower, word):
                 add(self._climb(self._node_at(offset), _CALL_TYPES, 3))
         for match in list(_DYNAMIC_CALL.finditer(self.data))[:_MAX_MATCHES]:
             node = self._node_at(match.end() - 1)
             add(self._climb(node, ("function_call_expression",), 2))
-        for match in list(_KEYWORD_SINK.finditer(self.data))[:_MAX_MATCHES]:
+        for match in list(_KEYWORD_SINK.finditer(lower))[:_MAX_MATCHES]:
             add(self._climb(self._node_at(match.start()), _CALL_TYPES, 3))
         return out
 
@@ -574,23 +716,32 @@ class PhpAnalyser:
         """Calls of a user function; for a method also ``->name(``/``::name(`` calls, and for
         a constructor ``new Class(...)`` and ``ReflectionClass::newInstance(...)``."""
         method = fn_node is not None and fn_node.type == "method_declaration"
-        word = re.escape(name.encode("utf-8", "replace"))
+        # matched on the lower-cased text, literal first (see _fast_words): same offsets as
+        # ``(?i)`` on the text, without trying every offset
+        raw = name.encode("utf-8", "replace").lower()
+        word = re.escape(raw)
         if method and name == "__construct":
             cls = self._climb(fn_node, ("class_declaration",), 3)
             cname = cls.child_by_field_name("name") if cls is not None else None
-            target = re.escape(cname.text) if cname is not None else rb"\w+"
-            pattern = _rx(rb"(?i)\bnew\s+" + target + rb"\s*\(|->\s*newInstance\s*\(")
+            target = re.escape(cname.text.lower()) if cname is not None else rb"\w+"
+            pattern = (
+                _fast_words((b"new",), rb"\w") + rb"\s+" + target + rb"\s*\(|->\s*newinstance\s*\("
+            )
             types: tuple[str, ...] = ("object_creation_expression", "member_call_expression")
         elif method:
-            pattern = _rx(rb"(?i)(->|::)\s*" + word + rb"\s*\(")
+            pattern = rb"(->|::)\s*" + word + rb"\s*\("
             types = ("member_call_expression", "scoped_call_expression",
                      "nullsafe_member_call_expression")  # fmt: skip
         else:
-            pattern = _rx(rb"(?i)(?<![\w$>])" + word + rb"\s*\(")
+            pattern = _fast_words((raw,), rb"[\w$>]") + rb"\s*\("
             types = ("function_call_expression",)
+        constructor = method and name == "__construct"
+        sites = None if constructor else _call_sites(self.lower, raw, method, _MAX_MATCHES)
+        if sites is None:
+            sites = [m.end() - 1 for m in _rx(pattern).finditer(self.lower)][:_MAX_MATCHES]
         out = []
-        for match in list(pattern.finditer(self.data))[:_MAX_MATCHES]:
-            node = self._climb(self._node_at(match.end() - 1), types, 4)
+        for site in sites:
+            node = self._climb(self._node_at(site), types, 4)
             if node is not None:
                 out.append((node, self.scope_of(node)))
         return out
@@ -641,11 +792,15 @@ class PhpAnalyser:
         if self._importers is not None:
             return self._importers
         self._importers = found = {}
-        pattern = _rx(
-            rb"(?i)(?<![\w$>:])(extract|parse_str|mb_parse_str|import_request_variables)\s*\("
-            rb"|\$\$\w+\s*=[^=]|\$\{[^}\n]{1,80}\}\s*=[^=]"
+        pattern = _rx(  # on the lower-cased text, literal first (see _fast_words)
+            rb"("
+            + _fast_words(
+                (b"extract", b"parse_str", b"mb_parse_str", b"import_request_variables"),
+                rb"[\w$>:]",
+            )
+            + rb")\s*\(|\$\$\w+\s*=[^=]|\$\{[^}\n]{1,80}\}\s*=[^=]"
         )
-        for match in list(pattern.finditer(self.data))[:64]:
+        for match in list(pattern.finditer(self.lower))[:64]:
             node = self._node_at(match.start() + (1 if match.group(1) is None else 0))
             if match.group(1):
                 call = self._climb(node, ("function_call_expression",), 3)
@@ -1708,14 +1863,14 @@ def analyse_php(data: bytes, budget: Budget | None = None, layer: int = 0) -> An
     analyser = PhpAnalyser(ascii_identifiers(data) or data, budget, layer)
     # a NUL byte inside a string literal (binary packed payloads) breaks the grammar and
     # turns the whole file into one error node: parse a same-length copy without them
-    tree = parse_bounded(php_parser(), analyser.data.replace(b"\x00", b"\x01"))
+    tree = parse_php(analyser.data.replace(b"\x00", b"\x01"), share=layer == 0)
     if tree is None:
         budget.exhausted = f"parse took longer than {MAX_PARSE_SECONDS:g} CPU-s"
         return Analysis(language="php", bounded=budget.exhausted)
     analyser.root = tree.root_node
     analyser.state.sources = len(_SUPERGLOBAL_RE.findall(analyser.data))
     analyser.check_sinks()
-    for match in list(_DECODER_CALL.finditer(analyser.data))[:64]:
+    for match in list(_DECODER_CALL.finditer(analyser.lower))[:64]:
         if budget.exhausted or len(analyser.layers) >= _MAX_LAYERS_PER_FILE:
             break
         node = analyser._climb(analyser._node_at(match.start()), ("function_call_expression",), 3)

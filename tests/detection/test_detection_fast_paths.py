@@ -1,0 +1,189 @@
+"""The speed-ups keep results identical: each fast path is checked against the plain form it
+replaced (regular expressions with ``(?i)`` and a leading look-behind, ``Node.parent`` climbs,
+``json.dumps(indent=2)``, the whole-chunk reader of ``parse_bounded``)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sscguard.detect.webshell import php
+from sscguard.detect.webshell.flow import Budget, parse_bounded
+from sscguard.report.json_report import dump_indented
+
+# The patterns as they were before they ran on the lower-cased text (see php._fast_words).
+_KEYWORD_SINK = re.compile(
+    rb"(?i)(?<![\w$>:])(include|require)(_once)?\b|`|\bnew\s+\\?Reflection"
+    rb"|->\s*invoke(args)?\s*\("
+)
+_DECODER_CALL = re.compile(
+    rb"(?i)(?<![\w$>:])(base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev|hex2bin"
+    rb"|convert_uudecode|urldecode|rawurldecode)\s*\("
+)
+_IMPORTERS = re.compile(
+    rb"(?i)(?<![\w$>:])(extract|parse_str|mb_parse_str|import_request_variables)\s*\("
+    rb"|\$\$\w+\s*=[^=]|\$\{[^}\n]{1,80}\}\s*=[^=]"
+)
+
+_WORDS = [
+    b"include", b"REQUIRE_once", b"new \\Reflection", b"->Invoke (", b"->invokeArgs(", b"`",
+    b"base64_decode", b"GzInflate", b"rawurldecode", b"urldecode", b"mb_parse_str",
+    b"parse_str", b"extract", b"$$k = 1", b"${'a'} = 2", b"myfunc", b"MyFunc", b"Function",
+    b"function &",
+]  # fmt: skip
+_GLUE = [
+    b"",
+    b" ",
+    b"(",
+    b"x",
+    b"$",
+    b">",
+    b":",
+    b"_",
+    b"\n",
+    b"=",
+    b"/*c*/",
+    b"\\",
+    b"::",
+    b"]",
+    b"}",
+]
+_TEXT = st.lists(st.sampled_from(_WORDS + _GLUE), max_size=40).map(b"".join)
+
+
+def _spans(rx: re.Pattern[bytes], text: bytes) -> list[tuple[int, int]]:
+    return [m.span() for m in rx.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT)
+def test_literal_first_patterns_match_where_the_case_blind_ones_did(text: bytes) -> None:
+    lower = text.lower()
+    assert _spans(php._KEYWORD_SINK, lower) == _spans(_KEYWORD_SINK, text)
+    assert _spans(php._DECODER_CALL, lower) == _spans(_DECODER_CALL, text)
+    importers = re.compile(
+        rb"("
+        + php._fast_words(
+            (b"extract", b"parse_str", b"mb_parse_str", b"import_request_variables"), rb"[\w$>:]"
+        )
+        + rb")\s*\(|\$\$\w+\s*=[^=]|\$\{[^}\n]{1,80}\}\s*=[^=]"
+    )
+    assert _spans(importers, lower) == _spans(_IMPORTERS, text)
+    assert _spans(php._DYNAMIC_CALL, text) == _spans(re.compile(rb"\$\w+\s*\(|[\]}]\s*\("), text)
+    func_def = re.compile(rb"(?i)\bfunction\s+&?\s*(\w+)\s*\(")
+    assert [m.span(1) for m in php._FUNC_DEF.finditer(lower)] == [
+        m.span(1) for m in func_def.finditer(text)
+    ]
+    calls = re.compile(php._fast_words((b"myfunc",), rb"[\w$>]") + rb"\s*\(")
+    assert _spans(calls, lower) == _spans(re.compile(rb"(?i)(?<![\w$>])myfunc\s*\("), text)
+
+
+def _plain_scope(node: Any) -> int:
+    parent = node.parent
+    hops = 0
+    while parent is not None and hops < 400:
+        if parent.type in ("function_definition", "method_declaration"):
+            return int(parent.id)
+        parent = parent.parent
+        hops += 1
+    return 0
+
+
+def _all_nodes(root: Any) -> list[Any]:
+    out, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        stack.extend(node.children)
+    return out
+
+
+def test_remembered_scopes_equal_the_plain_parent_climb() -> None:
+    deep = b"$x = " + b"(" * 402 + b"1" + b")" * 402 + b";"
+    source = (
+        b"<?php\nfunction outer($a) {\n  $f = function($b) { return system($b); };\n"
+        b"  class K { function m($c) { if ($c) { eval($c . '" + b"x" * 10 + b"'); } } }\n"
+        b"  return " + b"'a' . " * 405 + b"'b';\n}\n" + deep + b"\nfunction inner() { "
+        + deep + b" }\n"
+    )  # fmt: skip
+    tree = parse_bounded(php.php_parser(), source)
+    assert tree is not None
+    analyser = php.PhpAnalyser(source, Budget())
+    analyser.root = tree.root_node
+    nodes = _all_nodes(tree.root_node)
+    # in two orders, so that both cold climbs and remembered ones are compared
+    for node in nodes[::13] + nodes[::3]:
+        assert analyser.scope_of(node) == _plain_scope(node)
+    # inside inner(): near the top its own id, deep in the parentheses past the bound, 0
+    start = source.index(b"function inner")
+    inside = {analyser.scope_of(n) for n in nodes[::3] if n.start_byte > start + 20}
+    assert 0 in inside and len(inside) == 2
+
+
+def test_node_text_through_the_growing_reader_is_the_source() -> None:
+    source = b"<?php\n$a = '" + b"y" * 200_000 + b"';\necho strrev('abc');\n" * 3
+    tree = parse_bounded(php.php_parser(), source)
+    assert tree is not None
+    for node in _all_nodes(tree.root_node)[:2000]:
+        assert node.text == source[node.start_byte : node.end_byte]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+        | st.tuples(inner, inner)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON)
+def test_indented_json_is_the_json_modules_text(value: Any) -> None:
+    assert dump_indented(value) == json.dumps(value, ensure_ascii=True, indent=2)
+
+
+def test_indented_json_leaves_unusual_keys_to_the_json_module() -> None:
+    value = {"a": {1: [1.5, None], None: True}}
+    assert dump_indented(value) == json.dumps(value, ensure_ascii=True, indent=2)
+
+
+_SITE_TEXT = st.lists(
+    st.sampled_from([b"$a", b"$ab", b"a", b"ab", b"->a", b"->", b"::", b"$", b"(", b" ", b"\n",
+                     b"_", b"x", b">", b"-", b"\xe9", b"9"]),
+    max_size=30,
+).map(b"".join)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(_SITE_TEXT, st.sampled_from([b"a", b"ab", b"", b"\xe9"]), st.integers(1, 5))
+def test_found_name_sites_are_the_regex_matches(text: bytes, name: bytes, limit: int) -> None:
+    for needle, boundary, tail in ((b"$" + name, False, rb"(?!\w)"), (b"->" + name, True, rb"\b")):
+        expected = [m.start() for m in re.finditer(re.escape(needle) + tail, text)][:limit]
+        assert php._name_sites(text, needle, boundary, limit) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(_SITE_TEXT, st.sampled_from([b"a", b"ab", b"x"]), st.integers(1, 5))
+def test_found_call_sites_are_the_regex_matches(text: bytes, name: bytes, limit: int) -> None:
+    function = re.compile(rb"(?<![\w$>])" + name + rb"\s*\(")
+    method = re.compile(rb"(->|::)\s*" + name + rb"\s*\(")
+    for rx, is_method in ((function, False), (method, True)):
+        expected = [m.end() - 1 for m in rx.finditer(text)][:limit]
+        assert php._call_sites(text, name, is_method, limit) == expected
+
+
+def test_one_parse_is_shared_for_the_same_bytes_only() -> None:
+    page = b"<?php system($_GET['c']);"
+    first = php.parse_php(page, share=True)
+    assert php.parse_php(bytes(bytearray(page)), share=True) is first  # equal bytes: reused
+    assert php.parse_php(page + b" ", share=True) is not first
+    assert php.parse_php(page) is not php.parse_php(page)  # not shared unless asked
+    big = b"<?php\n" + b"$a = 1;\n" * 40_000  # above what the capability model parses
+    assert php.parse_php(big, share=True) is not php.parse_php(big, share=True)
