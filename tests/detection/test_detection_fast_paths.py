@@ -5,6 +5,7 @@ replaced (regular expressions with ``(?i)`` and a leading look-behind, ``Node.pa
 from __future__ import annotations
 
 import json
+import os
 import re
 from typing import Any
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from sscguard.detect.webshell import php
 from sscguard.detect.webshell.flow import Budget, parse_bounded
-from sscguard.report.json_report import dump_indented
+from sscguard.report.json_report import dump_indented, write_indented
 
 # The patterns as they were before they ran on the lower-cased text (see php._fast_words).
 _KEYWORD_SINK = re.compile(
@@ -150,8 +151,40 @@ def test_indented_json_is_the_json_modules_text(value: Any) -> None:
 
 
 def test_indented_json_leaves_unusual_keys_to_the_json_module() -> None:
-    value = {"a": {1: [1.5, None], None: True}}
+    value = {"a": {1: [1.5, None], None: True}, "b": [{"c": {2: {"d": [1, 2]}}}]}
     assert dump_indented(value) == json.dumps(value, ensure_ascii=True, indent=2)
+
+
+def test_streamed_json_is_the_same_text_written_in_batches() -> None:
+    import io
+
+    class Counting(io.StringIO):
+        writes = 0
+
+        def write(self, text: str) -> int:
+            Counting.writes += 1
+            return super().write(text)
+
+    value = {
+        "findings": [
+            {"id": i, "path": f"/srv/www/\u00e9{i}.php", "lines": [i, i + 1]} for i in range(3000)
+        ],
+        "n": 3000,
+    }
+    out = Counting()
+    write_indented(value, out)
+    assert out.getvalue() == json.dumps(value, ensure_ascii=True, indent=2)
+    assert Counting.writes > 5  # written in batches, not as one string
+
+
+@settings(max_examples=100, deadline=None)
+@given(_JSON)
+def test_streamed_json_equals_the_json_module(value: Any) -> None:
+    import io
+
+    out = io.StringIO()
+    write_indented(value, out)
+    assert out.getvalue() == json.dumps(value, ensure_ascii=True, indent=2)
 
 
 _SITE_TEXT = st.lists(
@@ -187,3 +220,27 @@ def test_one_parse_is_shared_for_the_same_bytes_only() -> None:
     assert php.parse_php(page) is not php.parse_php(page)  # not shared unless asked
     big = b"<?php\n" + b"$a = 1;\n" * 40_000  # above what the capability model parses
     assert php.parse_php(big, share=True) is not php.parse_php(big, share=True)
+
+
+def test_reported_paths_do_not_depend_on_the_hash_seed() -> None:
+    """Set iteration order follows PYTHONHASHSEED; the sink search order must not, or the
+    evidence of the same file changes from run to run."""
+    import subprocess
+    import sys
+
+    program = (
+        "from sscguard.detect.webshell.php import analyse_php\n"
+        'src = b\'<?php $c = $_GET["c"]; system($c); exec($c); passthru($c); eval($c);'
+        ' assert($c); shell_exec($c); popen($c, "r"); file_put_contents($c, $c);\'\n'
+        "a = analyse_php(src)\n"
+        "print([(p.sink, [(s.line, s.label) for s in p.steps]) for p in a.paths])\n"
+    )
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", program], env=env, capture_output=True, text=True, check=True
+        )
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+    assert "system" in outputs.pop()

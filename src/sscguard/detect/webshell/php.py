@@ -327,12 +327,14 @@ _SINK_CALL = re.compile(
 #: ``\$\w+\s*\(|[\]}]\s*\(`` (a call through a variable or an expression), written to start with
 #: one character class so that ``re`` skips ahead to the candidates
 _DYNAMIC_CALL = re.compile(rb"[$\]}](?:(?<=\$)\w+|(?<!\$))\s*\(")
+# sorted: the order decides which of several equal paths a report shows, and set order
+# changes with the interpreter's hash seed (reports must not change from run to run)
 _SINK_WORDS = tuple(
     w.encode()
-    for w in (
+    for w in sorted({
         *CODE_SINKS, *COMMAND_SINKS, *CALLBACKS, *FILE_WRITERS, *STREAM_WRITERS,
         "preg_replace", "preg_filter", "mb_ereg_replace",
-    )
+    })
 )  # fmt: skip
 
 
