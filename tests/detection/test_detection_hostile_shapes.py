@@ -27,6 +27,9 @@ HEADS = {
     "x.cfm": b"<cfset a = url.a>\n",
     ".htaccess": b"AddType application/x-httpd-php .jpg\n",
     "x.jpg": b"\xff\xd8\xff\xe0<?php ",
+    # content sniffing: UTF-16 text, and an ASP.NET page under a PHP name
+    "u.php": "<?php $a = $_GET['a'];\n".encode("utf-16"),
+    "n.php": b'<%@ Page Language="C#" %><script runat="server">\nstring a = Request["a"];\n',
 }
 SHAPES = {
     "word": b"A" * SIZE,
@@ -37,6 +40,10 @@ SHAPES = {
     "assigns": b"$a=$b;" * (SIZE // 6),
     "quotes": b'"' * SIZE,
     "lines": b"a = b\n" * (SIZE // 6),
+    # the obfuscation shapes: underscore variables, punctuation XOR, reversed superglobals
+    "underscores": b"$_[$__]=$___^$_;" * (SIZE // 16),
+    "punctuation": b"('^'^'{').('|'|'$')" * (SIZE // 18),
+    "reversed": b"]'a'[TSOP_$(lave" * (SIZE // 16),
 }
 
 
@@ -67,3 +74,15 @@ def test_a_stopped_analysis_is_reported_not_silent(
     assert [s["code"] for s in skipped] == ["analysis-bounded"], skipped
     assert "aspx analysis" in skipped[0]["reason"] and "CPU-s" in skipped[0]["reason"]
     assert result.code == 0
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_utf16_text_is_linear_too(shape: str) -> None:
+    """A UTF-16 file is transcoded and analysed again: the whole page in UTF-16 (twice the
+    bytes) must stay within the same budget."""
+    text = (HEADS["x.php"] + SHAPES[shape]).decode("latin-1")
+    data = text.encode("utf-16")
+    started = time.process_time()
+    run_detectors("u.php", data, ())
+    spent = time.process_time() - started
+    assert spent < 3.0, f"utf-16 + {shape}: {spent:.2f} CPU-s"
