@@ -2445,6 +2445,23 @@ MAX_REQUEST_ROUTE_BYTES = 64 << 10
 _GATE_HASH_LITERAL = re.compile(rb"['\"][0-9a-fA-F]{32}['\"]")
 
 
+def behaviour_evidence(
+    path: str, rule_id: str, line: int, detail: str, steps: tuple[Step, ...]
+) -> list[Evidence]:
+    """The evidence of a behaviour finding: where it is seen, then its last six steps (shared
+    by the capability model and the php-tools analyser)."""
+    evidence = [
+        Evidence("capability", Location(path, line=line), sanitize(detail, 200),
+                 "behaviour seen in the code")
+    ]  # fmt: skip
+    evidence += [
+        Evidence("capability-step", Location(path, line=s.line), sanitize(s.label, 160),
+                 f"step towards {rule_id}")
+        for s in steps[-6:]
+    ]  # fmt: skip
+    return evidence
+
+
 def gate_passes(data: bytes, gates: frozenset[str] | None) -> bool:
     """The YARA-X gate verdict when the scan ran it, else the same test in Python."""
     if gates is not None:
@@ -2526,15 +2543,7 @@ def detect(ctx: FileContext) -> list[Finding]:
     out: list[Finding] = []
     for rule_id, (_rank, cap, (sev, conf, reasons)) in sorted(best.items()):
         info = RULES[rule_id]
-        evidence = [
-            Evidence("capability", Location(ctx.path, line=cap.line), sanitize(cap.detail, 200),
-                     "behaviour seen in the code")
-        ]  # fmt: skip
-        evidence += [
-            Evidence("capability-step", Location(ctx.path, line=s.line), sanitize(s.label, 160),
-                     f"step towards {rule_id}")
-            for s in cap.steps[-6:]
-        ]  # fmt: skip
+        evidence = behaviour_evidence(ctx.path, rule_id, cap.line, cap.detail, cap.steps)
         others = [c for c in report.capabilities if c.rule_id == rule_id and c is not cap][:3]
         evidence += [
             Evidence("capability", Location(ctx.path, line=c.line), sanitize(c.detail, 200),

@@ -35,8 +35,7 @@ from typing import TYPE_CHECKING, Any
 from sscguard.detect.webshell import capability as cap
 from sscguard.detect.webshell.flow import Budget, Step
 from sscguard.detect.webshell.php import CODE_SINKS, COMMAND_SINKS
-from sscguard.model import Confidence, Evidence, Finding, Location, Severity
-from sscguard.textutil import sanitize
+from sscguard.model import Confidence, Finding, Severity
 
 if TYPE_CHECKING:
     from sscguard.detect.webshell.detectors import FileContext
@@ -654,15 +653,7 @@ def detect(ctx: FileContext) -> list[Finding]:
             continue
         hit = mine[0]
         info = RULES[rule_id]
-        evidence = [
-            Evidence("capability", Location(ctx.path, line=hit.line), sanitize(hit.detail, 200),
-                     "behaviour seen in the code")
-        ]  # fmt: skip
-        evidence += [
-            Evidence("capability-step", Location(ctx.path, line=s.line), sanitize(s.label, 160),
-                     f"step towards {rule_id}")
-            for s in hit.steps[-6:]
-        ]  # fmt: skip
+        evidence = cap.behaviour_evidence(ctx.path, rule_id, hit.line, hit.detail, hit.steps)
         score = scoring.Score(
             hit.severity, Confidence.MEDIUM, (f"capability {hit.detail}: {hit.severity.value}",)
         )
