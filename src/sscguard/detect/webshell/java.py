@@ -34,6 +34,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 from sscguard.detect.webshell.flow import (
@@ -123,6 +124,12 @@ _SELECT_ALL = re.compile(r"(?is)^\s*select\s+\*\s+from\s*$")
 _SCOPES = {
     "method_declaration", "constructor_declaration", "lambda_expression", "static_initializer",
     "compact_constructor_declaration",
+}  # fmt: skip
+#: every node kind ``index`` records something for (the rest only has its children walked)
+_INDEXED = _SCOPES | {
+    "variable_declarator", "assignment_expression", "enhanced_for_statement", "return_statement",
+    "method_invocation", "object_creation_expression", "string_literal", "binary_expression",
+    "array_initializer",
 }  # fmt: skip
 _PASS = {"parenthesized_expression", "cast_expression"}
 _MAX_DEPTH = 80
@@ -281,7 +288,9 @@ class JavaAnalyser:
             if not self.budget.spend_nodes():
                 return
             kind = node.type
-            if kind in _SCOPES:
+            if kind not in _INDEXED:
+                pass
+            elif kind in _SCOPES:
                 new = int(node.id)
                 self.parents[new] = scope
                 self._method(node, new)
@@ -317,8 +326,8 @@ class JavaAnalyser:
                 self.binaries.append((node, scope))
             elif kind == "array_initializer":
                 self.arrays.append(node)
-            for child in reversed(node.named_children):
-                stack.append((child, scope))
+            if node.named_child_count:
+                stack.extend(zip(reversed(node.named_children), repeat(scope)))
 
     def _add(self, name: str, assign: _Assign) -> None:
         items = self.assigns.setdefault(name, [])
