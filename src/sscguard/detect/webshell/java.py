@@ -828,22 +828,36 @@ class JavaAnalyser:
         """``name`` and the variables wrapping it (``bw = new BufferedWriter(fw)``)."""
         out = {name}
         frontier = [name]
+        # each variable's candidate values, read once: (identifier name, None) or (None, text)
+        values: list[tuple[str, list[tuple[str | None, bytes | None]]]] = []
+        for other, assigns in self.assigns.items():
+            row: list[tuple[str | None, bytes | None]] = []
+            for assign in assigns[:32]:
+                value = assign.value
+                if value is None or assign.kind not in ("set", "alias"):
+                    continue
+                kind = value.type
+                if kind == "identifier":
+                    row.append((_name(value), None))
+                elif kind == "object_creation_expression":
+                    row.append((None, value.text or b""))
+            values.append((other, row))
         while frontier and len(out) < 16:
             current = frontier.pop()
-            for other, assigns in self.assigns.items():
+            word: re.Pattern[bytes] | None = None
+            for other, row in values:
                 if other in out:
                     continue
-                for assign in assigns[:32]:
-                    value = assign.value
-                    if value is None or assign.kind not in ("set", "alias"):
+                for ident, text in row:
+                    if ident is not None:
+                        if ident == current:
+                            out.add(other)
+                            frontier.append(other)
+                            break
                         continue
-                    if value.type == "identifier" and _name(value) == current:
-                        out.add(other)
-                        frontier.append(other)
-                        break
-                    if value.type == "object_creation_expression" and re.search(
-                        rb"\b" + re.escape(current.encode()) + rb"\b", value.text or b""
-                    ):
+                    if word is None:
+                        word = re.compile(rb"\b" + re.escape(current.encode()) + rb"\b")
+                    if word.search(text or b""):
                         out.add(other)
                         frontier.append(other)
                         break
