@@ -63,3 +63,43 @@ def test_parse_size(text: object, value: int) -> None:
 def test_parse_size_rejects(text: object) -> None:
     with pytest.raises(ConfigError):
         parse_size(text)
+
+
+def test_model_types_pickle_round_trip_compactly() -> None:
+    """Worker processes send findings to the parent by pickle: every field must survive."""
+    import pickle
+
+    from sscguard.model import (
+        AttackRef,
+        Confidence,
+        Evidence,
+        Finding,
+        Location,
+        Severity,
+        SkipCode,
+        Skipped,
+    )
+
+    subject = Location("/srv/www/a.php", line=3, column=7, offset=40)
+    finding = Finding(
+        rule_id="SSC-000-001",
+        title="t",
+        subject=subject,
+        attack=(AttackRef("T1505.003", "DS0022 File Modification", ("M1047",)),),
+        severity=Severity.HIGH,
+        confidence=Confidence.LOW,
+        why="w",
+        remediation="r",
+        evidence=(Evidence("yara", Location("/srv/www/a.php"), "x", "d", "2026-01-01T00:00:00Z"),),
+        tags=("a", "b"),
+        fingerprint="f" * 32,
+    )
+    skipped = Skipped("/srv/www/b.php", SkipCode.BOUNDED, "bounded")
+    for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):
+        back = pickle.loads(pickle.dumps((finding, skipped), protocol=protocol))
+        assert back == (finding, skipped)
+        assert back[0].fingerprint == finding.fingerprint
+        assert type(back[0].subject) is Location
+    # the default fingerprint is recomputed identically, not lost
+    plain = Finding("SSC-000-002", "t", subject, (), Severity.LOW, Confidence.LOW, "w", "r")
+    assert pickle.loads(pickle.dumps(plain)).fingerprint == plain.fingerprint

@@ -79,6 +79,17 @@ class AttackRef:
     data_component: str
     mitigations: tuple[str, ...] = ()
 
+    def __reduce__(self) -> tuple[type[AttackRef], tuple[Any, ...]]:
+        # positional rebuild: much cheaper than the dataclass field-by-field state (worker IPC)
+        return (
+            AttackRef,
+            (
+                self.technique,
+                self.data_component,
+                self.mitigations,
+            ),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Location:
@@ -88,6 +99,18 @@ class Location:
     line: int | None = None
     column: int | None = None
     offset: int | None = None
+
+    def __reduce__(self) -> tuple[type[Location], tuple[Any, ...]]:
+        # positional rebuild: much cheaper than the dataclass field-by-field state (worker IPC)
+        return (
+            Location,
+            (
+                self.path,
+                self.line,
+                self.column,
+                self.offset,
+            ),
+        )
 
     def __str__(self) -> str:
         text = self.path
@@ -114,6 +137,19 @@ class Evidence:
     detail: str = ""
     time: str = ""
 
+    def __reduce__(self) -> tuple[type[Evidence], tuple[Any, ...]]:
+        # positional rebuild: much cheaper than the dataclass field-by-field state (worker IPC)
+        return (
+            Evidence,
+            (
+                self.kind,
+                self.location,
+                self.excerpt,
+                self.detail,
+                self.time,
+            ),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -130,6 +166,25 @@ class Finding:
     evidence: tuple[Evidence, ...] = ()
     tags: tuple[str, ...] = ()
     fingerprint: str = ""
+
+    def __reduce__(self) -> tuple[type[Finding], tuple[Any, ...]]:
+        # positional rebuild: much cheaper than the dataclass field-by-field state (worker IPC)
+        return (
+            Finding,
+            (
+                self.rule_id,
+                self.title,
+                self.subject,
+                self.attack,
+                self.severity,
+                self.confidence,
+                self.why,
+                self.remediation,
+                self.evidence,
+                self.tags,
+                self.fingerprint,
+            ),
+        )
 
     def __post_init__(self) -> None:
         if not self.fingerprint:
@@ -192,6 +247,17 @@ class Skipped:
     source: str
     code: SkipCode
     reason: str
+
+    def __reduce__(self) -> tuple[type[Skipped], tuple[Any, ...]]:
+        # positional rebuild: much cheaper than the dataclass field-by-field state (worker IPC)
+        return (
+            Skipped,
+            (
+                self.source,
+                self.code,
+                self.reason,
+            ),
+        )
 
     @property
     def incomplete(self) -> bool:

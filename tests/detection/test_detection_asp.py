@@ -402,3 +402,26 @@ def test_detector_uses_gates_when_given() -> None:
     assert detect_asp(ctx) == []
     ctx = FileContext("a.asp", page, (), False, frozenset({"asp_code", "asp_capability"}))
     assert detect_asp(ctx)[0].rule_id == "SSC-003-406"
+
+
+@pytest.mark.parametrize(
+    ("head", "other"),
+    [
+        (b"<%@ Page Language=C# %>", True),
+        (b"<%@page import=x%>", True),
+        (b"<%@ LANGUAGE=VBSCRIPT %>", False),
+        (b"<?PHP echo 1;", True),
+        (b"<JSP:include page=x/>", True),
+        (b"<%! int x; %>", True),
+        (b"<CFSET x=1>", True),
+        (b"<cfsetx>", False),
+        (b'x = Request.GetParameter("a")', True),
+        (b"x = myrequest.getparameter(a)", False),
+        (b"request.getparameters", False),
+        (b'<% Response.Write Request("a") %>', False),
+    ],
+)
+def test_other_server_markers_keep_their_meaning(head: bytes, other: bool) -> None:
+    from sscguard.detect.webshell.asp_detect import _other_server
+
+    assert _other_server(head) is other

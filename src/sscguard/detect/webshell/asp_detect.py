@@ -46,10 +46,14 @@ OTHER_EXTS = PHP_EXTS | {
     ".jsp", ".jspx", ".jspf", ".tag", ".cfm", ".cfc", ".pl", ".pm", ".cgi", ".py", ".rb",
     ".java", ".cs", ".vb", ".js", ".ts", ".sh", ".c", ".h", ".go", ".xml", ".json", ".css",
 }  # fmt: skip
-_OTHER_SERVER = re.compile(
-    rb"(?i)<%@\s*(page|control|webhandler|webservice|master|import|assembly|register|taglib)\b"
-    rb"|<\?php|<jsp:|<%!|\brequest\.getparameter\b|<cf(set|output|query)\b"
+#: another server language's page markers. Two searches, each led by a literal (``<``, ``.``)
+#: the regex engine scans for quickly; one case-insensitive alternation had no such prefix
+#: and cost ~7 us per KB of every page-like file.
+_OTHER_SERVER_TAG = re.compile(
+    rb"<(?:%@\s*(?i:page|control|webhandler|webservice|master|import|assembly|register|taglib)\b"
+    rb"|\?(?i:php)|(?i:jsp):|%!|(?i:cf(?:set|output|query))\b)"
 )
+_OTHER_SERVER_CALL = re.compile(rb"\.(?<=(?i:\brequest\.))(?i:getparameter)\b")
 _ASP_HINT = re.compile(
     rb"(?i)\b(response\.write|request\s*\(|request\.(form|querystring|cookies)"
     rb"|server\.(createobject|mappath)|createobject\s*\(|end\s+(if|sub|function)|dim\s+\w"
@@ -73,9 +77,13 @@ def is_asp(ctx: FileContext) -> bool:
     if ctx.ext in OTHER_EXTS:
         return False
     head = ctx.data[:65536]
-    if not _GATE_CODE.search(head) or _OTHER_SERVER.search(head):
+    if not _GATE_CODE.search(head) or _other_server(head):
         return False
     return _ASP_HINT.search(head) is not None
+
+
+def _other_server(head: bytes) -> bool:
+    return bool(_OTHER_SERVER_TAG.search(head) or _OTHER_SERVER_CALL.search(head))
 
 
 def _gate(ctx: FileContext) -> bool:

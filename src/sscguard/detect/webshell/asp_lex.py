@@ -35,6 +35,9 @@ class Tok(NamedTuple):
     line: int
 
 
+#: builds a Tok without the NamedTuple's Python-level ``__new__`` (one frame per token)
+_new_tok = tuple.__new__
+
 _DIRECTIVE_LANG = re.compile(r"(?i)<%\s*@[^%]*?language\s*=\s*[\"']?\s*(\w+)")
 _SCRIPT_OPEN = re.compile(r"(?i)<script\b([^>]{0,400})>")
 _SCRIPT_CLOSE = re.compile(r"(?i)</script\s*>")
@@ -191,7 +194,7 @@ class _Lexer:
                 pass
             elif kind == "nl" or kind == "colon":
                 if out and out[-1].kind != "nl":
-                    out.append(Tok("nl", "", line))
+                    out.append(_new_tok(Tok, ("nl", "", line)))
                 if kind == "nl":
                     line += 1
             elif kind == "close":
@@ -230,7 +233,7 @@ class _Lexer:
         if len(self.out) >= MAX_TOKENS:
             self.full = True
             return
-        self.out.append(Tok(kind, text, line))
+        self.out.append(_new_tok(Tok, (kind, text, line)))
 
     def _line_comment(self, i: int, close: str) -> int:
         s = self.s

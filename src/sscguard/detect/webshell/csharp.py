@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 from sscguard.detect.webshell import deobfuscate as deob
@@ -83,6 +84,12 @@ _ROOT_KEEPING = {
 _SCOPE_TYPES = {
     "method_declaration", "constructor_declaration", "local_function_statement",
     "accessor_declaration", "operator_declaration", "destructor_declaration",
+}  # fmt: skip
+#: every node kind ``collect`` records something for (the rest only has its children walked)
+_COLLECTED = _SCOPE_TYPES | {
+    "variable_declarator", "assignment_expression", "foreach_statement", "invocation_expression",
+    "object_creation_expression", "return_statement", "arrow_expression_clause", "string_literal",
+    "verbatim_string_literal", "raw_string_literal",
 }  # fmt: skip
 _PASS_TYPES = {
     "parenthesized_expression", "cast_expression", "argument", "as_expression",
@@ -268,7 +275,9 @@ class CSharpAnalyser:
             if not self.budget.spend_nodes():
                 return
             kind = node.type
-            if kind in _SCOPE_TYPES:
+            if kind not in _COLLECTED:
+                pass
+            elif kind in _SCOPE_TYPES:
                 scope = int(node.id)
                 self._method(node, scope)
             elif kind == "variable_declarator":
@@ -299,7 +308,8 @@ class CSharpAnalyser:
             if facts > _MAX_FACTS:
                 self.budget.exhausted = self.budget.exhausted or "too many C# facts"
                 return
-            stack.extend((c, scope) for c in reversed(node.children))
+            if node.child_count:
+                stack.extend(zip(reversed(node.children), repeat(scope)))
 
     def _add(self, key: tuple[int, str], d: _Def) -> None:
         self.defs.setdefault(key, []).append(d)

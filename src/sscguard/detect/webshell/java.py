@@ -34,6 +34,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 from sscguard.detect.webshell.flow import (
@@ -123,6 +124,12 @@ _SELECT_ALL = re.compile(r"(?is)^\s*select\s+\*\s+from\s*$")
 _SCOPES = {
     "method_declaration", "constructor_declaration", "lambda_expression", "static_initializer",
     "compact_constructor_declaration",
+}  # fmt: skip
+#: every node kind ``index`` records something for (the rest only has its children walked)
+_INDEXED = _SCOPES | {
+    "variable_declarator", "assignment_expression", "enhanced_for_statement", "return_statement",
+    "method_invocation", "object_creation_expression", "string_literal", "binary_expression",
+    "array_initializer",
 }  # fmt: skip
 _PASS = {"parenthesized_expression", "cast_expression"}
 _MAX_DEPTH = 80
@@ -281,7 +288,9 @@ class JavaAnalyser:
             if not self.budget.spend_nodes():
                 return
             kind = node.type
-            if kind in _SCOPES:
+            if kind not in _INDEXED:
+                pass
+            elif kind in _SCOPES:
                 new = int(node.id)
                 self.parents[new] = scope
                 self._method(node, new)
@@ -317,8 +326,8 @@ class JavaAnalyser:
                 self.binaries.append((node, scope))
             elif kind == "array_initializer":
                 self.arrays.append(node)
-            for child in reversed(node.named_children):
-                stack.append((child, scope))
+            if node.named_child_count:
+                stack.extend(zip(reversed(node.named_children), repeat(scope)))
 
     def _add(self, name: str, assign: _Assign) -> None:
         items = self.assigns.setdefault(name, [])
@@ -819,22 +828,36 @@ class JavaAnalyser:
         """``name`` and the variables wrapping it (``bw = new BufferedWriter(fw)``)."""
         out = {name}
         frontier = [name]
+        # each variable's candidate values, read once: (identifier name, None) or (None, text)
+        values: list[tuple[str, list[tuple[str | None, bytes | None]]]] = []
+        for other, assigns in self.assigns.items():
+            row: list[tuple[str | None, bytes | None]] = []
+            for assign in assigns[:32]:
+                value = assign.value
+                if value is None or assign.kind not in ("set", "alias"):
+                    continue
+                kind = value.type
+                if kind == "identifier":
+                    row.append((_name(value), None))
+                elif kind == "object_creation_expression":
+                    row.append((None, value.text or b""))
+            values.append((other, row))
         while frontier and len(out) < 16:
             current = frontier.pop()
-            for other, assigns in self.assigns.items():
+            word: re.Pattern[bytes] | None = None
+            for other, row in values:
                 if other in out:
                     continue
-                for assign in assigns[:32]:
-                    value = assign.value
-                    if value is None or assign.kind not in ("set", "alias"):
+                for ident, text in row:
+                    if ident is not None:
+                        if ident == current:
+                            out.add(other)
+                            frontier.append(other)
+                            break
                         continue
-                    if value.type == "identifier" and _name(value) == current:
-                        out.add(other)
-                        frontier.append(other)
-                        break
-                    if value.type == "object_creation_expression" and re.search(
-                        rb"\b" + re.escape(current.encode()) + rb"\b", value.text or b""
-                    ):
+                    if word is None:
+                        word = re.compile(rb"\b" + re.escape(current.encode()) + rb"\b")
+                    if word.search(text or b""):
                         out.add(other)
                         frontier.append(other)
                         break

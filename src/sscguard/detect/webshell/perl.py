@@ -282,7 +282,12 @@ def is_perl(path: str, data: bytes) -> bool:
     head = data[:65536]
     if _PHP_OR_ASP.search(head):
         return False
-    return len({m.group(0)[:6] for m in _PERL_MARKERS.finditer(head)}) >= 3
+    kinds: set[bytes] = set()
+    for m in _PERL_MARKERS.finditer(head):  # stop at the third kind of marker
+        kinds.add(m.group(0)[:6])
+        if len(kinds) >= 3:
+            return True
+    return False
 
 
 def _names(text: str, scope: dict[str, str] | None = None) -> Iterator[str]:
