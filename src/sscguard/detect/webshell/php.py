@@ -470,6 +470,8 @@ _NO_FUNCTION = 1 << 30  # distance to the enclosing function when there is none
 _ASSIGN_TYPES = {
     "assignment_expression", "augmented_assignment_expression", "reference_assignment_expression",
 }  # fmt: skip
+#: the parents of a variable that bind it (see _assigns); any other parent only reads it
+_BINDING_TYPES = frozenset({*_ASSIGN_TYPES, "pair", "foreach_statement"})
 
 
 class PhpAnalyser:
@@ -640,11 +642,15 @@ class PhpAnalyser:
                 target, parent = parent, parent.parent
             if parent is None:
                 continue
-            scope = self.scope_of(parent)
-            if parent.type == "update_expression":
-                self._mutated.add((scope, name))  # ``$i++``: a counter, never one constant
+            kind = parent.type
+            if kind == "update_expression":
+                # ``$i++``: a counter, never one constant
+                self._mutated.add((self.scope_of(parent), name))
                 continue
-            if parent.type in _ASSIGN_TYPES and parent.child_by_field_name("left") == target:
+            if kind not in _BINDING_TYPES:
+                continue  # a read: no climb to the scope (most sites are reads)
+            scope = self.scope_of(parent)
+            if kind in _ASSIGN_TYPES and parent.child_by_field_name("left") == target:
                 op = parent.children[1].type if parent.child_count > 2 else "="
                 right = parent.child_by_field_name("right")
                 if op not in ("=", ".=", "??="):
