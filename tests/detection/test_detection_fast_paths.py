@@ -64,7 +64,7 @@ def _spans(rx: re.Pattern[bytes], text: bytes) -> list[tuple[int, int]]:
 @given(_TEXT)
 def test_literal_first_patterns_match_where_the_case_blind_ones_did(text: bytes) -> None:
     lower = text.lower()
-    assert _spans(php._KEYWORD_SINK, lower) == _spans(_KEYWORD_SINK, text)
+    assert php._keyword_sites(lower) == [m.start() for m in _KEYWORD_SINK.finditer(text)]
     assert _spans(php._DECODER_CALL, lower) == _spans(_DECODER_CALL, text)
     importers = re.compile(
         rb"("

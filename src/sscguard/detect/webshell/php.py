@@ -429,10 +429,30 @@ def _call_sites(lower: bytes, name: bytes, method: bool, limit: int) -> list[int
     return out
 
 
-_KEYWORD_SINK = re.compile(
-    rb"(?:" + _fast_words((b"include", b"require"), rb"[\w$>:]") + rb")(_once)?\b|`"
-    rb"|" + _fast_words((b"new",), rb"\w") + rb"\s+\\?reflection|->\s*invoke(args)?\s*\("
+#: Keyword-like sinks, ``(?i)(?<![\w$>:])(include|require)(_once)?\b|`|\bnew\s+\\?reflection
+#: |->\s*invoke(args)?\s*\(`` on the lower-cased text, as one pattern per alternative, each
+#: starting with a literal (the ``re`` module finds a literal prefix with a fast search; one
+#: alternation tries every ``i``, ``r``, ``n``, ``-``). No match of one can start inside a
+#: match of another, so their starts, merged, are the starts of the one pattern's matches.
+_KEYWORD_PARTS = tuple(
+    re.compile(part)
+    for part in (
+        _fast_words((b"include",), rb"[\w$>:]") + rb"(_once)?\b",
+        _fast_words((b"require",), rb"[\w$>:]") + rb"(_once)?\b",
+        rb"`",
+        _fast_words((b"new",), rb"\w") + rb"\s+\\?reflection",
+        rb"->\s*invoke(args)?\s*\(",
+    )
 )
+
+
+def _keyword_sites(lower: bytes) -> list[int]:
+    """The first ``_MAX_MATCHES`` starts of keyword-like sinks in ``lower`` (lower-cased)."""
+    starts = [m.start() for part in _KEYWORD_PARTS for m in part.finditer(lower)]
+    starts.sort()
+    return starts[:_MAX_MATCHES]
+
+
 _DECODERS = (
     b"base64_decode", b"gzinflate", b"gzuncompress", b"gzdecode", b"str_rot13", b"strrev",
     b"hex2bin", b"convert_uudecode", b"urldecode", b"rawurldecode",
@@ -716,8 +736,8 @@ class PhpAnalyser:
         for match in list(_DYNAMIC_CALL.finditer(self.data))[:_MAX_MATCHES]:
             node = self._node_at(match.end() - 1)
             add(self._climb(node, ("function_call_expression",), 2))
-        for match in list(_KEYWORD_SINK.finditer(lower))[:_MAX_MATCHES]:
-            add(self._climb(self._node_at(match.start()), _CALL_TYPES, 3))
+        for start in _keyword_sites(lower):
+            add(self._climb(self._node_at(start), _CALL_TYPES, 3))
         return out
 
     def _user_calls(self, name: str, fn_node: Node = None) -> list[tuple[Node, int]]:
