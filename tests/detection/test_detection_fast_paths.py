@@ -244,3 +244,12 @@ def test_reported_paths_do_not_depend_on_the_hash_seed() -> None:
         outputs.add(done.stdout)
     assert len(outputs) == 1
     assert "system" in outputs.pop()
+
+
+@settings(max_examples=500, deadline=None)
+@given(_SITE_TEXT, st.sampled_from([b"a", b"ab", b"x", b"_9"]))
+def test_indexed_name_sites_are_the_regex_matches(text: bytes, name: bytes) -> None:
+    analyser = php.PhpAnalyser(text, Budget())
+    for needle, member, tail in ((b"$" + name, False, rb"(?!\w)"), (b"->" + name, True, rb"\b")):
+        expected = [m.start() for m in re.finditer(re.escape(needle) + tail, text)]
+        assert analyser._name_index(member).get(name, []) == expected

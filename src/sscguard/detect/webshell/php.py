@@ -376,6 +376,10 @@ _NOT_BEFORE_CALL = _WORD_BYTES | frozenset(b"$>")
 _FIND_BELOW = 2000
 
 
+_VARIABLE_WORD = re.compile(rb"\$(\w+)")
+_MEMBER_WORD = re.compile(rb"->(\w+)")
+
+
 def _name_sites(data: bytes, needle: bytes, boundary: bool, limit: int) -> list[int] | None:
     r"""Offsets where ``re.escape(needle) + (rb"\b" if boundary else rb"(?!\w)")`` matches
     (``finditer`` order, at most ``limit``); None when the needle is too frequent."""
@@ -523,6 +527,7 @@ class PhpAnalyser:
         self._mutated: set[tuple[int, str]] = set()
         #: node id -> (enclosing function id or 0, parent hops to it), see scope_of
         self._scopes: dict[int, tuple[int, int]] = {}
+        self._site_index: dict[bool, dict[bytes, list[int]]] = {}
 
     # -- locating nodes --------------------------------------------------------------------
 
@@ -619,6 +624,17 @@ class PhpAnalyser:
             self.state.functions = found
         return self.state.functions
 
+    def _name_index(self, member: bool) -> dict[bytes, list[int]]:
+        r"""Where each ``$name`` (or ``->name``) occurs, by name, built once per file: the
+        offsets of ``re.escape(b"$" + name) + rb"(?!\w)"`` (``rb"->" ... rb"\b"``) for a
+        name of word bytes are those where the whole word after the sign is that name."""
+        index = self._site_index.get(member)
+        if index is None:
+            index = self._site_index[member] = {}
+            for match in (_MEMBER_WORD if member else _VARIABLE_WORD).finditer(self.data):
+                index.setdefault(match.group(1), []).append(match.start())
+        return index
+
     def _assigns(self, name: str) -> list[_Assign]:
         """Every assignment (or foreach binding) to ``$name`` anywhere in the file."""
         cached = self.state.by_name.get(name)
@@ -632,7 +648,11 @@ class PhpAnalyser:
             if member
             else b"$" + name.encode("utf-8", "replace")
         )
-        sites = _name_sites(self.data, needle, member, _MAX_MATCHES)
+        word = needle[2:] if member else needle[1:]
+        if word and _WORD_BYTES.issuperset(word):
+            sites = self._name_index(member).get(word, [])[:_MAX_MATCHES]
+        else:
+            sites = _name_sites(self.data, needle, member, _MAX_MATCHES)
         if sites is None:
             pattern = _rx(re.escape(needle) + (rb"\b" if member else rb"(?!\w)"))
             sites = [m.start() for m in pattern.finditer(self.data)][:_MAX_MATCHES]
