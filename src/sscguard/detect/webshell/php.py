@@ -507,6 +507,8 @@ class PhpAnalyser:
 
     def __init__(self, data: bytes, budget: Budget, layer: int = 0) -> None:
         self.data = data[:MAX_PARSE_BYTES]
+        #: the bytes the tree was parsed from (``data`` with NUL bytes replaced), once parsed
+        self.parsed: bytes | None = None
         self._lower: bytes | None = None
         self.budget = budget
         self.layer = layer
@@ -1911,7 +1913,8 @@ def analyse_php(data: bytes, budget: Budget | None = None, layer: int = 0) -> An
     analyser = PhpAnalyser(ascii_identifiers(data) or data, budget, layer)
     # a NUL byte inside a string literal (binary packed payloads) breaks the grammar and
     # turns the whole file into one error node: parse a same-length copy without them
-    tree = parse_php(analyser.data.replace(b"\x00", b"\x01"), share=layer == 0)
+    analyser.parsed = analyser.data.replace(b"\x00", b"\x01")
+    tree = parse_php(analyser.parsed, share=layer == 0)
     if tree is None:
         budget.exhausted = f"parse took longer than {MAX_PARSE_SECONDS:g} CPU-s"
         return Analysis(language="php", bounded=budget.exhausted)
