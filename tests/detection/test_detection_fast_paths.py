@@ -33,7 +33,8 @@ _IMPORTERS = re.compile(
 _WORDS = [
     b"include", b"REQUIRE_once", b"new \\Reflection", b"->Invoke (", b"->invokeArgs(", b"`",
     b"base64_decode", b"GzInflate", b"rawurldecode", b"urldecode", b"mb_parse_str",
-    b"parse_str", b"extract", b"$$k = 1", b"${'a'} = 2", b"myfunc", b"MyFunc", b"Function",
+    b"parse_str", b"extract", b"$$k = 1", b"${'a'} = 2", b"$$a=", b"${b}=", b"=", b"$", b"{",
+    b"myfunc", b"MyFunc", b"Function",
     b"function &",
 ]  # fmt: skip
 _GLUE = [
@@ -74,6 +75,11 @@ def test_literal_first_patterns_match_where_the_case_blind_ones_did(text: bytes)
         + rb")\s*\(|\$\$\w+\s*=[^=]|\$\{[^}\n]{1,80}\}\s*=[^=]"
     )
     assert _spans(importers, lower) == _spans(_IMPORTERS, text)
+    for limit in (1, 2, 64):
+        assert (
+            php._importer_sites(lower, limit)
+            == [(m.start(), m.group(1)) for m in importers.finditer(lower)][:limit]
+        )
     assert _spans(php._DYNAMIC_CALL, text) == _spans(re.compile(rb"\$\w+\s*\(|[\]}]\s*\("), text)
     func_def = re.compile(rb"(?i)\bfunction\s+&?\s*(\w+)\s*\(")
     assert [m.span(1) for m in php._FUNC_DEF.finditer(lower)] == [

@@ -457,6 +457,48 @@ def _keyword_sites(lower: bytes) -> list[int]:
     return starts[:_MAX_MATCHES]
 
 
+#: Where request input may become variables, ``(?i)(?<![\w$>:])(extract|parse_str|
+#: mb_parse_str|import_request_variables)\s*\(|\$\$\w+\s*=[^=]|\$\{[^}\n]{1,80}\}\s*=[^=]``
+#: on the lower-cased text, one pattern per alternative, each starting with a literal (see
+#: _KEYWORD_PARTS); the word alternatives keep the word as group 1.
+_IMPORTER_PARTS = tuple(
+    re.compile(part)
+    for part in (
+        *(
+            rb"(" + _fast_words((word,), rb"[\w$>:]") + rb")\s*\("
+            for word in (b"extract", b"parse_str", b"mb_parse_str", b"import_request_variables")
+        ),
+        rb"\$\$\w+\s*=[^=]",
+        rb"\$\{[^}\n]{1,80}\}\s*=[^=]",
+    )
+)
+
+
+def _importer_sites(lower: bytes, limit: int) -> list[tuple[int, bytes | None]]:
+    """The first ``limit`` matches of the alternation of ``_IMPORTER_PARTS`` in ``lower``, in
+    ``finditer`` order (non-overlapping, leftmost first), as (start, the word or None).
+
+    Each part is searched on its own from where the last match ended, the leftmost next match
+    is taken (no two parts can match at one offset: their first bytes differ, or for ``$$``
+    and ``${`` their second), and a part's next match is kept while it lies ahead."""
+    ahead = [part.search(lower) for part in _IMPORTER_PARTS]
+    out: list[tuple[int, bytes | None]] = []
+    pos = 0
+    while len(out) < limit:
+        best: re.Match[bytes] | None = None
+        for i, part in enumerate(_IMPORTER_PARTS):
+            match = ahead[i]
+            if match is not None and match.start() < pos:
+                match = ahead[i] = part.search(lower, pos)
+            if match is not None and (best is None or match.start() < best.start()):
+                best = match
+        if best is None:
+            break
+        out.append((best.start(), best.group(1) if best.re.groups else None))
+        pos = best.end()
+    return out
+
+
 _DECODERS = (
     b"base64_decode", b"gzinflate", b"gzuncompress", b"gzdecode", b"str_rot13", b"strrev",
     b"hex2bin", b"convert_uudecode", b"urldecode", b"rawurldecode",
@@ -651,6 +693,7 @@ class PhpAnalyser:
             else b"$" + name.encode("utf-8", "replace")
         )
         word = needle[2:] if member else needle[1:]
+        sites: list[int] | None
         if word and _WORD_BYTES.issuperset(word):
             sites = self._name_index(member).get(word, [])[:_MAX_MATCHES]
         else:
@@ -842,20 +885,12 @@ class PhpAnalyser:
         if self._importers is not None:
             return self._importers
         self._importers = found = {}
-        pattern = _rx(  # on the lower-cased text, literal first (see _fast_words)
-            rb"("
-            + _fast_words(
-                (b"extract", b"parse_str", b"mb_parse_str", b"import_request_variables"),
-                rb"[\w$>:]",
-            )
-            + rb")\s*\(|\$\$\w+\s*=[^=]|\$\{[^}\n]{1,80}\}\s*=[^=]"
-        )
-        for match in list(pattern.finditer(self.lower))[:64]:
-            node = self._node_at(match.start() + (1 if match.group(1) is None else 0))
-            if match.group(1):
+        for start, word in _importer_sites(self.lower, 64):
+            node = self._node_at(start + (1 if word is None else 0))
+            if word:
                 call = self._climb(node, ("function_call_expression",), 3)
                 args = _args(call) if call is not None else []
-                if not args or (match.group(1).lower().endswith(b"parse_str") and len(args) > 1):
+                if not args or (word.endswith(b"parse_str") and len(args) > 1):
                     continue
                 scope = self.scope_of(call)
                 chain = self.taint(args[0], scope)
