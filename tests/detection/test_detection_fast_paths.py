@@ -33,7 +33,8 @@ _IMPORTERS = re.compile(
 _WORDS = [
     b"include", b"REQUIRE_once", b"new \\Reflection", b"->Invoke (", b"->invokeArgs(", b"`",
     b"base64_decode", b"GzInflate", b"rawurldecode", b"urldecode", b"mb_parse_str",
-    b"parse_str", b"extract", b"$$k = 1", b"${'a'} = 2", b"myfunc", b"MyFunc", b"Function",
+    b"parse_str", b"extract", b"$$k = 1", b"${'a'} = 2", b"$$a=", b"${b}=", b"=", b"$", b"{",
+    b"myfunc", b"MyFunc", b"Function",
     b"function &",
 ]  # fmt: skip
 _GLUE = [
@@ -64,7 +65,7 @@ def _spans(rx: re.Pattern[bytes], text: bytes) -> list[tuple[int, int]]:
 @given(_TEXT)
 def test_literal_first_patterns_match_where_the_case_blind_ones_did(text: bytes) -> None:
     lower = text.lower()
-    assert _spans(php._KEYWORD_SINK, lower) == _spans(_KEYWORD_SINK, text)
+    assert php._keyword_sites(lower) == [m.start() for m in _KEYWORD_SINK.finditer(text)]
     assert _spans(php._DECODER_CALL, lower) == _spans(_DECODER_CALL, text)
     importers = re.compile(
         rb"("
@@ -74,6 +75,11 @@ def test_literal_first_patterns_match_where_the_case_blind_ones_did(text: bytes)
         + rb")\s*\(|\$\$\w+\s*=[^=]|\$\{[^}\n]{1,80}\}\s*=[^=]"
     )
     assert _spans(importers, lower) == _spans(_IMPORTERS, text)
+    for limit in (1, 2, 64):
+        assert (
+            php._importer_sites(lower, limit)
+            == [(m.start(), m.group(1)) for m in importers.finditer(lower)][:limit]
+        )
     assert _spans(php._DYNAMIC_CALL, text) == _spans(re.compile(rb"\$\w+\s*\(|[\]}]\s*\("), text)
     func_def = re.compile(rb"(?i)\bfunction\s+&?\s*(\w+)\s*\(")
     assert [m.span(1) for m in php._FUNC_DEF.finditer(lower)] == [
@@ -244,3 +250,12 @@ def test_reported_paths_do_not_depend_on_the_hash_seed() -> None:
         outputs.add(done.stdout)
     assert len(outputs) == 1
     assert "system" in outputs.pop()
+
+
+@settings(max_examples=500, deadline=None)
+@given(_SITE_TEXT, st.sampled_from([b"a", b"ab", b"x", b"_9"]))
+def test_indexed_name_sites_are_the_regex_matches(text: bytes, name: bytes) -> None:
+    analyser = php.PhpAnalyser(text, Budget())
+    for needle, member, tail in ((b"$" + name, False, rb"(?!\w)"), (b"->" + name, True, rb"\b")):
+        expected = [m.start() for m in re.finditer(re.escape(needle) + tail, text)]
+        assert analyser._name_index(member).get(name, []) == expected

@@ -15,6 +15,7 @@ import re
 import urllib.parse
 import zlib
 from collections.abc import Callable
+from itertools import islice
 
 from sscguard.detect.webshell.flow import MAX_VALUE_BYTES
 
@@ -167,7 +168,8 @@ def xor_candidates(source: bytes, limit_blobs: int = 4, limit_keys: int = 24) ->
     """
     if b"^" not in source:
         return []
-    blobs = [m.group(1) for m in _BLOB.finditer(source[:MAX_VALUE_BYTES])][:limit_blobs]
+    # the first blobs only: the search stops there instead of running through the file
+    blobs = [m.group(1) for m in islice(_BLOB.finditer(source[:MAX_VALUE_BYTES]), limit_blobs)]
     if not blobs:
         return []
     keys = []

@@ -376,6 +376,10 @@ _NOT_BEFORE_CALL = _WORD_BYTES | frozenset(b"$>")
 _FIND_BELOW = 2000
 
 
+_VARIABLE_WORD = re.compile(rb"\$(\w+)")
+_MEMBER_WORD = re.compile(rb"->(\w+)")
+
+
 def _name_sites(data: bytes, needle: bytes, boundary: bool, limit: int) -> list[int] | None:
     r"""Offsets where ``re.escape(needle) + (rb"\b" if boundary else rb"(?!\w)")`` matches
     (``finditer`` order, at most ``limit``); None when the needle is too frequent."""
@@ -429,10 +433,72 @@ def _call_sites(lower: bytes, name: bytes, method: bool, limit: int) -> list[int
     return out
 
 
-_KEYWORD_SINK = re.compile(
-    rb"(?:" + _fast_words((b"include", b"require"), rb"[\w$>:]") + rb")(_once)?\b|`"
-    rb"|" + _fast_words((b"new",), rb"\w") + rb"\s+\\?reflection|->\s*invoke(args)?\s*\("
+#: Keyword-like sinks, ``(?i)(?<![\w$>:])(include|require)(_once)?\b|`|\bnew\s+\\?reflection
+#: |->\s*invoke(args)?\s*\(`` on the lower-cased text, as one pattern per alternative, each
+#: starting with a literal (the ``re`` module finds a literal prefix with a fast search; one
+#: alternation tries every ``i``, ``r``, ``n``, ``-``). No match of one can start inside a
+#: match of another, so their starts, merged, are the starts of the one pattern's matches.
+_KEYWORD_PARTS = tuple(
+    re.compile(part)
+    for part in (
+        _fast_words((b"include",), rb"[\w$>:]") + rb"(_once)?\b",
+        _fast_words((b"require",), rb"[\w$>:]") + rb"(_once)?\b",
+        rb"`",
+        _fast_words((b"new",), rb"\w") + rb"\s+\\?reflection",
+        rb"->\s*invoke(args)?\s*\(",
+    )
 )
+
+
+def _keyword_sites(lower: bytes) -> list[int]:
+    """The first ``_MAX_MATCHES`` starts of keyword-like sinks in ``lower`` (lower-cased)."""
+    starts = [m.start() for part in _KEYWORD_PARTS for m in part.finditer(lower)]
+    starts.sort()
+    return starts[:_MAX_MATCHES]
+
+
+#: Where request input may become variables, ``(?i)(?<![\w$>:])(extract|parse_str|
+#: mb_parse_str|import_request_variables)\s*\(|\$\$\w+\s*=[^=]|\$\{[^}\n]{1,80}\}\s*=[^=]``
+#: on the lower-cased text, one pattern per alternative, each starting with a literal (see
+#: _KEYWORD_PARTS); the word alternatives keep the word as group 1.
+_IMPORTER_PARTS = tuple(
+    re.compile(part)
+    for part in (
+        *(
+            rb"(" + _fast_words((word,), rb"[\w$>:]") + rb")\s*\("
+            for word in (b"extract", b"parse_str", b"mb_parse_str", b"import_request_variables")
+        ),
+        rb"\$\$\w+\s*=[^=]",
+        rb"\$\{[^}\n]{1,80}\}\s*=[^=]",
+    )
+)
+
+
+def _importer_sites(lower: bytes, limit: int) -> list[tuple[int, bytes | None]]:
+    """The first ``limit`` matches of the alternation of ``_IMPORTER_PARTS`` in ``lower``, in
+    ``finditer`` order (non-overlapping, leftmost first), as (start, the word or None).
+
+    Each part is searched on its own from where the last match ended, the leftmost next match
+    is taken (no two parts can match at one offset: their first bytes differ, or for ``$$``
+    and ``${`` their second), and a part's next match is kept while it lies ahead."""
+    ahead = [part.search(lower) for part in _IMPORTER_PARTS]
+    out: list[tuple[int, bytes | None]] = []
+    pos = 0
+    while len(out) < limit:
+        best: re.Match[bytes] | None = None
+        for i, part in enumerate(_IMPORTER_PARTS):
+            match = ahead[i]
+            if match is not None and match.start() < pos:
+                match = ahead[i] = part.search(lower, pos)
+            if match is not None and (best is None or match.start() < best.start()):
+                best = match
+        if best is None:
+            break
+        out.append((best.start(), best.group(1) if best.re.groups else None))
+        pos = best.end()
+    return out
+
+
 _DECODERS = (
     b"base64_decode", b"gzinflate", b"gzuncompress", b"gzdecode", b"str_rot13", b"strrev",
     b"hex2bin", b"convert_uudecode", b"urldecode", b"rawurldecode",
@@ -470,6 +536,8 @@ _NO_FUNCTION = 1 << 30  # distance to the enclosing function when there is none
 _ASSIGN_TYPES = {
     "assignment_expression", "augmented_assignment_expression", "reference_assignment_expression",
 }  # fmt: skip
+#: the parents of a variable that bind it (see _assigns); any other parent only reads it
+_BINDING_TYPES = frozenset({*_ASSIGN_TYPES, "pair", "foreach_statement"})
 
 
 class PhpAnalyser:
@@ -481,6 +549,8 @@ class PhpAnalyser:
 
     def __init__(self, data: bytes, budget: Budget, layer: int = 0) -> None:
         self.data = data[:MAX_PARSE_BYTES]
+        #: the bytes the tree was parsed from (``data`` with NUL bytes replaced), once parsed
+        self.parsed: bytes | None = None
         self._lower: bytes | None = None
         self.budget = budget
         self.layer = layer
@@ -501,6 +571,7 @@ class PhpAnalyser:
         self._mutated: set[tuple[int, str]] = set()
         #: node id -> (enclosing function id or 0, parent hops to it), see scope_of
         self._scopes: dict[int, tuple[int, int]] = {}
+        self._site_index: dict[bool, dict[bytes, list[int]]] = {}
 
     # -- locating nodes --------------------------------------------------------------------
 
@@ -597,6 +668,17 @@ class PhpAnalyser:
             self.state.functions = found
         return self.state.functions
 
+    def _name_index(self, member: bool) -> dict[bytes, list[int]]:
+        r"""Where each ``$name`` (or ``->name``) occurs, by name, built once per file: the
+        offsets of ``re.escape(b"$" + name) + rb"(?!\w)"`` (``rb"->" ... rb"\b"``) for a
+        name of word bytes are those where the whole word after the sign is that name."""
+        index = self._site_index.get(member)
+        if index is None:
+            index = self._site_index[member] = {}
+            for match in (_MEMBER_WORD if member else _VARIABLE_WORD).finditer(self.data):
+                index.setdefault(match.group(1), []).append(match.start())
+        return index
+
     def _assigns(self, name: str) -> list[_Assign]:
         """Every assignment (or foreach binding) to ``$name`` anywhere in the file."""
         cached = self.state.by_name.get(name)
@@ -610,7 +692,12 @@ class PhpAnalyser:
             if member
             else b"$" + name.encode("utf-8", "replace")
         )
-        sites = _name_sites(self.data, needle, member, _MAX_MATCHES)
+        word = needle[2:] if member else needle[1:]
+        sites: list[int] | None
+        if word and _WORD_BYTES.issuperset(word):
+            sites = self._name_index(member).get(word, [])[:_MAX_MATCHES]
+        else:
+            sites = _name_sites(self.data, needle, member, _MAX_MATCHES)
         if sites is None:
             pattern = _rx(re.escape(needle) + (rb"\b" if member else rb"(?!\w)"))
             sites = [m.start() for m in pattern.finditer(self.data)][:_MAX_MATCHES]
@@ -640,11 +727,15 @@ class PhpAnalyser:
                 target, parent = parent, parent.parent
             if parent is None:
                 continue
-            scope = self.scope_of(parent)
-            if parent.type == "update_expression":
-                self._mutated.add((scope, name))  # ``$i++``: a counter, never one constant
+            kind = parent.type
+            if kind == "update_expression":
+                # ``$i++``: a counter, never one constant
+                self._mutated.add((self.scope_of(parent), name))
                 continue
-            if parent.type in _ASSIGN_TYPES and parent.child_by_field_name("left") == target:
+            if kind not in _BINDING_TYPES:
+                continue  # a read: no climb to the scope (most sites are reads)
+            scope = self.scope_of(parent)
+            if kind in _ASSIGN_TYPES and parent.child_by_field_name("left") == target:
                 op = parent.children[1].type if parent.child_count > 2 else "="
                 right = parent.child_by_field_name("right")
                 if op not in ("=", ".=", "??="):
@@ -710,8 +801,8 @@ class PhpAnalyser:
         for match in list(_DYNAMIC_CALL.finditer(self.data))[:_MAX_MATCHES]:
             node = self._node_at(match.end() - 1)
             add(self._climb(node, ("function_call_expression",), 2))
-        for match in list(_KEYWORD_SINK.finditer(lower))[:_MAX_MATCHES]:
-            add(self._climb(self._node_at(match.start()), _CALL_TYPES, 3))
+        for start in _keyword_sites(lower):
+            add(self._climb(self._node_at(start), _CALL_TYPES, 3))
         return out
 
     def _user_calls(self, name: str, fn_node: Node = None) -> list[tuple[Node, int]]:
@@ -794,20 +885,12 @@ class PhpAnalyser:
         if self._importers is not None:
             return self._importers
         self._importers = found = {}
-        pattern = _rx(  # on the lower-cased text, literal first (see _fast_words)
-            rb"("
-            + _fast_words(
-                (b"extract", b"parse_str", b"mb_parse_str", b"import_request_variables"),
-                rb"[\w$>:]",
-            )
-            + rb")\s*\(|\$\$\w+\s*=[^=]|\$\{[^}\n]{1,80}\}\s*=[^=]"
-        )
-        for match in list(pattern.finditer(self.lower))[:64]:
-            node = self._node_at(match.start() + (1 if match.group(1) is None else 0))
-            if match.group(1):
+        for start, word in _importer_sites(self.lower, 64):
+            node = self._node_at(start + (1 if word is None else 0))
+            if word:
                 call = self._climb(node, ("function_call_expression",), 3)
                 args = _args(call) if call is not None else []
-                if not args or (match.group(1).lower().endswith(b"parse_str") and len(args) > 1):
+                if not args or (word.endswith(b"parse_str") and len(args) > 1):
                     continue
                 scope = self.scope_of(call)
                 chain = self.taint(args[0], scope)
@@ -1865,7 +1948,8 @@ def analyse_php(data: bytes, budget: Budget | None = None, layer: int = 0) -> An
     analyser = PhpAnalyser(ascii_identifiers(data) or data, budget, layer)
     # a NUL byte inside a string literal (binary packed payloads) breaks the grammar and
     # turns the whole file into one error node: parse a same-length copy without them
-    tree = parse_php(analyser.data.replace(b"\x00", b"\x01"), share=layer == 0)
+    analyser.parsed = analyser.data.replace(b"\x00", b"\x01")
+    tree = parse_php(analyser.parsed, share=layer == 0)
     if tree is None:
         budget.exhausted = f"parse took longer than {MAX_PARSE_SECONDS:g} CPU-s"
         return Analysis(language="php", bounded=budget.exhausted)

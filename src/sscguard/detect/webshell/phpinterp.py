@@ -437,21 +437,24 @@ class Lite:
         return self.fnames[index]
 
 
-def lite(node: Node, budget: list[int], depth: int = 0) -> Lite:
-    """Copy ``node`` and its subtree (bounded by ``budget[0]`` nodes and a depth)."""
+def lite(node: Node, budget: list[int], depth: int = 0, source: bytes | None = None) -> Lite:
+    """Copy ``node`` and its subtree (bounded by ``budget[0]`` nodes and a depth).
+
+    ``source``: the bytes the tree was parsed from, to slice each node's text from (the same
+    bytes as ``node.text``, without a call back into the parse reader per node)."""
     budget[0] -= 1
     if budget[0] < 0 or depth > _MAX_TREE_DEPTH:
         raise NotConstantError("function too large")
     out = Lite()
     out.type = node.type
-    out.text = node.text
+    out.text = node.text if source is None else source[node.start_byte : node.end_byte]
     out.raw = node
     out.children = []
     out.named_children = []
     out.fields = {}
     out.fnames = []
     for i, child in enumerate(node.children):
-        copy = lite(child, budget, depth + 1)
+        copy = lite(child, budget, depth + 1, source)
         out.children.append(copy)
         if child.is_named:
             out.named_children.append(copy)
@@ -475,7 +478,7 @@ class Interpreter:
     def _function_tree(self, scope: int, node: Node) -> Lite:
         if scope not in self._compiled:
             self._compiled[scope] = None
-            self._compiled[scope] = lite(node, [MAX_FUNCTION_NODES])
+            self._compiled[scope] = lite(node, [MAX_FUNCTION_NODES], 0, self.analyser.parsed)
         tree = self._compiled[scope]
         if tree is None:
             raise NotConstantError("function too large")
@@ -1047,7 +1050,8 @@ def _class_constants(interp: Interpreter, decl: Node, depth: int) -> dict[Key, V
             if element.type != "const_element" or element.named_child_count < 2:
                 continue
             key, value = element.named_children[0], element.named_children[-1]
-            out[bytes(key.text)] = interp.eval(lite(value, [MAX_FUNCTION_NODES]), {}, depth + 1)
+            tree = lite(value, [MAX_FUNCTION_NODES], 0, interp.analyser.parsed)
+            out[bytes(key.text)] = interp.eval(tree, {}, depth + 1)
             if len(out) > MAX_CLASS_CONSTANTS:
                 raise NotConstantError("too many constants")
     return out
@@ -1167,7 +1171,7 @@ def run_toplevel(analyser: PhpAnalyser, before: int, name: str) -> bytes | None:
             if statement.type in ("function_definition", "class_declaration"):
                 continue
             try:
-                interp.exec(lite(statement, nodes), env, 0)
+                interp.exec(lite(statement, nodes, 0, interp.analyser.parsed), env, 0)
             except NotConstantError as exc:
                 if str(exc) in ("steps", "time", "function too large"):
                     break  # keep what the loop built so far
