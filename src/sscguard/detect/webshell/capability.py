@@ -2092,64 +2092,63 @@ _EXTENSION_TEST = re.compile(
 _CLIENT_NAME = re.compile(r"^\$(_FILES|HTTP_POST_FILES)\s*\[[^]]+\]\s*\[\s*['\"]name['\"]\s*\]$")
 
 
-def _ends_with_client_name(f: _File, node: Node | None, scope: int, hops: int = 3) -> bool:
-    """The path ends with the name the client gave its upload (``... . basename($_FILES[x]
-    ['name'])``), nothing fixed after it."""
+def _path_edge(
+    f: _File,
+    node: Node | None,
+    scope: int,
+    hops: int,
+    end: bool,
+    leaf: Callable[[Node, int, int], bool],
+) -> bool:
+    """Follow a path expression to its last (``end``) or first part, through parentheses,
+    ``.`` concatenations and up to ``hops`` assignments of a variable, and let ``leaf`` judge
+    that part. Shared by the two questions an upload's destination is asked."""
     if node is None or hops < 0:
         return False
     if node.type in ("parenthesized_expression", "error_suppression_expression"):
-        return bool(node.named_child_count) and _ends_with_client_name(
-            f, node.named_children[-1], scope, hops
-        )
-    if node.type == "subscript_expression":
-        return _CLIENT_NAME.match(" ".join(_text(node, 200).split())) is not None
-    if node.type == "function_call_expression" and _call_name(node) in ("basename", "trim"):
-        args = _args(node)
-        return bool(args) and _ends_with_client_name(f, args[0], scope, hops)
+        if not node.named_child_count:
+            return False
+        inner = node.named_children[-1 if end else 0]
+        return _path_edge(f, inner, scope, hops, end, leaf)
     if node.type == "binary_expression":
         op = node.child_by_field_name("operator")
-        return (
-            op is not None
-            and op.type == "."
-            and _ends_with_client_name(f, node.child_by_field_name("right"), scope, hops)
-        )
+        side = node.child_by_field_name("right" if end else "left")
+        return op is not None and op.type == "." and _path_edge(f, side, scope, hops, end, leaf)
     if node.type == "variable_name":
         assigns = [a for a in f.req._assigns(_text(node, 80).lstrip("$")) if a.value is not None]
         same = [a for a in assigns if a.scope == scope] or [a for a in assigns if a.scope == 0]
         return bool(same) and all(
-            _ends_with_client_name(f, a.value, a.scope, hops - 1) for a in same[:4]
+            _path_edge(f, a.value, a.scope, hops - 1, end, leaf) for a in same[:4]
         )
-    return False
+    return leaf(node, scope, hops)
+
+
+def _ends_with_client_name(f: _File, node: Node | None, scope: int, hops: int = 3) -> bool:
+    """The path ends with the name the client gave its upload (``... . basename($_FILES[x]
+    ['name'])``), nothing fixed after it."""
+
+    def leaf(part: Node, scope: int, hops: int) -> bool:
+        if part.type == "subscript_expression":
+            return _CLIENT_NAME.match(" ".join(_text(part, 200).split())) is not None
+        if part.type == "function_call_expression" and _call_name(part) in ("basename", "trim"):
+            args = _args(part)
+            return bool(args) and _ends_with_client_name(f, args[0], scope, hops)
+        return False
+
+    return _path_edge(f, node, scope, hops, True, leaf)
 
 
 def _starts_in_own_dir(f: _File, node: Node | None, scope: int, hops: int = 3) -> bool:
     """The path starts with the page's own directory (``getcwd()``, ``__DIR__``,
     ``dirname(__FILE__)``)."""
-    if node is None or hops < 0:
-        return False
-    if node.type in ("parenthesized_expression", "error_suppression_expression"):
-        return bool(node.named_child_count) and _starts_in_own_dir(
-            f, node.named_children[0], scope, hops
-        )
-    if node.type == "function_call_expression":
-        name = _call_name(node)
-        return name == "getcwd" or (name == "dirname" and "__FILE__" in _text(node, 80))
-    if node.type == "name":
-        return _text(node, 20) == "__DIR__"
-    if node.type == "binary_expression":
-        op = node.child_by_field_name("operator")
-        return (
-            op is not None
-            and op.type == "."
-            and _starts_in_own_dir(f, node.child_by_field_name("left"), scope, hops)
-        )
-    if node.type == "variable_name":
-        assigns = [a for a in f.req._assigns(_text(node, 80).lstrip("$")) if a.value is not None]
-        same = [a for a in assigns if a.scope == scope] or [a for a in assigns if a.scope == 0]
-        return bool(same) and all(
-            _starts_in_own_dir(f, a.value, a.scope, hops - 1) for a in same[:4]
-        )
-    return False
+
+    def leaf(part: Node, _scope: int, _hops: int) -> bool:
+        if part.type == "function_call_expression":
+            name = _call_name(part)
+            return name == "getcwd" or (name == "dirname" and "__FILE__" in _text(part, 80))
+        return part.type == "name" and _text(part, 20) == "__DIR__"
+
+    return _path_edge(f, node, scope, hops, False, leaf)
 
 
 def _own_dir_upload(f: _File) -> list[Capability]:
