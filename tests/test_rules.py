@@ -217,3 +217,49 @@ def test_match_cap_for_builtin_rules_only(tmp_path: Path, ruleset: RuleSet) -> N
     )
     with_user = Matcher(compile_rules([str(user_dir)], cache_dir=str(tmp_path / "cache")))
     assert any(h.rule.id.endswith(":many_evals") for h in with_user.match(data, {}))
+
+
+def test_cache_hit_lists_the_same_rules_without_loading_them(tmp_path: Path) -> None:
+    """The second compile reads the rule listing from the cache's side file (the calling
+    process never loads the compiled rules); it must describe exactly the same rules."""
+    import json
+
+    user_dir = tmp_path / "rules"
+    user_dir.mkdir()
+    (user_dir / "mine.yar").write_text(
+        'rule escaped { meta: note = "tab\\there" score = 7 strings: $a = "zqx" condition: $a }\n'
+    )
+    cache = tmp_path / "cache"
+    first = compile_rules([str(user_dir)], cache_dir=str(cache))
+    sides = list(cache.glob("sscguard/*.json"))
+    assert len(sides) == 1
+    listed = json.loads(sides[0].read_text())["rules"]
+    assert any(ident == "escaped" for _, ident, _ in listed)
+    second = compile_rules([str(user_dir)], cache_dir=str(cache))
+    assert second.infos == first.infos and second.parts == first.parts
+    assert second.compiled_blob == first.compiled_blob
+
+
+def test_cache_side_file_of_an_older_format_is_a_miss(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = compile_rules(cache_dir=str(cache))
+    (side,) = cache.glob("sscguard/*.json")
+    side.write_text("[]")  # the first format: only the list of skips
+    again = compile_rules(cache_dir=str(cache))
+    assert again.infos == first.infos
+    assert "rules" in side.read_text()  # rewritten in the current format
+
+
+def test_scan_without_code_analysis_leaves_the_gates_out(tmp_path: Path) -> None:
+    from sscguard.rules.yara import Matcher
+
+    data = b'<%\n x = Eval(Request("c")) %>'
+    with_gates = Matcher(compile_rules(cache_dir=str(tmp_path)))
+    with_gates.match(data, {})
+    assert "asp_code" in with_gates.gates
+    bare = compile_rules(cache_dir=str(tmp_path), gates=False)
+    without = Matcher(bare)
+    hits = without.match(data, {})
+    assert without.gates == frozenset()
+    assert len(bare.infos) == len(compile_rules(cache_dir=str(tmp_path)).infos)
+    assert {h.rule.id for h in hits} == {h.rule.id for h in with_gates.match(data, {})}

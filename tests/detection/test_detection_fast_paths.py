@@ -259,3 +259,59 @@ def test_indexed_name_sites_are_the_regex_matches(text: bytes, name: bytes) -> N
     for needle, member, tail in ((b"$" + name, False, rb"(?!\w)"), (b"->" + name, True, rb"\b")):
         expected = [m.start() for m in re.finditer(re.escape(needle) + tail, text)]
         assert analyser._name_index(member).get(name, []) == expected
+
+
+# The marker and hint patterns as they were before each branch opened with a literal.
+_PERL_MARKERS_PLAIN = re.compile(
+    rb"\buse\s+(?:strict|warnings|CGI|Socket|IO::Socket|POSIX)\b|\bmy\s*[\$@%]\w|\bsub\s+\w+\s*\{"
+    rb"|\$ENV\{|\bprint\s+\"Content-type|=~\s*(?:s|tr|m)?/|\bchomp\s*\(|\bforeach\s+(?:my\s+)?\$"
+)
+_JSP_HINT_PLAIN = re.compile(
+    rb"<%@\s*page\b|<jsp:(scriptlet|declaration|expression|directive)|<%!|"
+    rb"\brequest\.getParameter\s*\(|\bimport\s+java\.|\bjava\.(io|lang|net|util)\.[A-Z]"
+)
+_ASP_CODE_PLAIN = re.compile(rb"<%|(?i:runat\s*=\s*[\"']?server)")
+_MARKER_WORDS = [
+    b"use strict", b"use CGI", b"xuse POSIX", b"my $a", b"my@b", b"_my %c", b"sub f {",
+    b"$ENV{", b'print "Content-type', b"=~ s/", b"=~/", b"chomp(", b"foreach my $x",
+    b"foreach $", b"request.getParameter(", b"_request.getParameter (", b"import java.",
+    b"java.io.F", b"java.util.x", b"<%@ page", b"<jsp:scriptlet", b"<%!", b"<%", b"RUNAT='server",
+    b"runat = server", b"\xff", b" ", b"\n", b"a", b"_", b"$", b".",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_MARKER_WORDS) | st.binary(max_size=6), max_size=24))
+def test_literal_led_patterns_equal_the_plain_ones(parts: list[bytes]) -> None:
+    from sscguard.detect.webshell import asp_detect, jsp, perl
+
+    text = b"".join(parts)
+    fast = [m.group(0) for m in perl._PERL_MARKERS.finditer(text)]
+    assert fast == [m.group(0) for m in _PERL_MARKERS_PLAIN.finditer(text)]
+    assert (jsp._JSP_HINT.search(text) is None) == (_JSP_HINT_PLAIN.search(text) is None)
+    assert asp_detect._has_code(text) == (_ASP_CODE_PLAIN.search(text) is not None)
+
+
+def test_bounded_parses_do_not_keep_their_chunks() -> None:
+    """py-tree-sitter 0.26 keeps a reference to every object a read callback returns during
+    a parse; parse_bounded returns one refilled bytearray, so 300 parses of a 40 KB page must
+    not keep 300 copies of it (12 MB) alive."""
+    import gc
+    import tracemalloc
+
+    page = b"<?php\n" + b"$v = strtoupper('" + b"q" * 40_000 + b"');\necho $v;\n"
+    parser = php.php_parser()
+    assert parse_bounded(parser, page) is not None
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(300):
+            tree = parse_bounded(parser, page)
+            assert tree is not None and tree.root_node.text == page
+        del tree
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 1_000_000, f"{grown} bytes kept after 300 parses"

@@ -136,3 +136,14 @@ def test_hostile_shapes_stay_within_the_time_bound() -> None:
         started = time.monotonic()
         perl.analyse_perl((CGI + body).encode())
         assert time.monotonic() - started < 3, body[:20]
+
+
+def test_sources_of_other_languages_are_not_sniffed_for_perl() -> None:
+    """A server runs Perl by extension (.pl, .cgi) or #! line: a script with Perl markers
+    under a collection name is Perl, the same text as a stylesheet or JavaScript is not."""
+    code = b"use strict;\nmy $q = shift;\nsub run { chomp($q); }\nsystem($q);\n"
+    assert perl.is_perl("shell.txt", code)
+    assert perl.is_perl("shell", code)
+    assert not perl.is_perl("app.js", code)
+    assert not perl.is_perl("README.md", code)
+    assert perl.is_perl("app.js", b"#!/usr/bin/perl\n" + code)  # the #! line still counts

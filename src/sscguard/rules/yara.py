@@ -341,56 +341,63 @@ def compile_rules(
     builtin: bool = True,
     cache_dir: str | None = None,
     sources: Sequence[RuleSource] | None = None,
+    gates: bool = True,
 ) -> RuleSet:
     """Built-in rules (strictly validated) plus users' rules (leniently) as one ``RuleSet``.
+
+    ``gates=False`` leaves out the code analysers' gate rules (data/gates): a scan without
+    code analysis never reads them, and they cost about a fifth of the YARA-X pass.
 
     The compiled form is cached on disk keyed by the hash of every source and the YARA-X
     version, together with the list of user files that failed to compile.
     """
-    import yara_x
 
     if sources is None:
         sources = builtin_sources() if builtin else []
-    gates = gate_sources() if builtin else []
+    gate_rules = gate_sources() if builtin and gates else []
     extra, skipped = user_sources(user_dirs)
-    version = _sources_digest([*sources, *gates, *extra])
+    version = _sources_digest([*sources, *gate_rules, *extra])
+    # A cache hit never loads the compiled rules in this process (the workers do): their
+    # listing is cached beside them, and loading them here would keep ~15 MB resident.
     cached = _read_cache(version, cache_dir)
     if cached is not None:
-        blob, compile_skips = cached
-        rules = yara_x.Rules.deserialize_from(io.BytesIO(blob))
+        blob, compile_skips, listing = cached
     else:
-        rules, compile_skips = _compile(sources, extra, gates)
+        rules, compile_skips = _compile(sources, extra, gate_rules)
         buffer = io.BytesIO()
         rules.serialize_into(buffer)
         blob = buffer.getvalue()
-        _write_cache(version, cache_dir, blob, compile_skips)
+        listing = [(r.namespace, r.identifier, tuple(r.metadata)) for r in rules]
+        del rules
+        _write_cache(version, cache_dir, blob, compile_skips, listing)
 
     infos: dict[tuple[str, str], RuleInfo] = {}
     parts: dict[tuple[str, str], tuple[str, str]] = {}
     ids: dict[str, str] = {}
     names = {_namespace_for(s, i): s for i, s in enumerate(extra)}
-    for rule in rules:
-        meta = tuple(rule.metadata)
-        if rule.namespace == GATE_NAMESPACE:
+    for namespace, identifier, meta in listing:
+        if namespace == GATE_NAMESPACE:
             continue  # internal, never reported
-        main, separator, _ = rule.identifier.partition(PART_SEPARATOR)
-        if rule.namespace == BUILTIN_NAMESPACE and separator:
-            src = _source_of(rule.identifier, sources)
+        main, separator, _ = identifier.partition(PART_SEPARATOR)
+        if namespace == BUILTIN_NAMESPACE and separator:
+            src = _source_of(identifier, sources)
             if meta:
-                raise RuleError(src.name, f"part rule {rule.identifier} must carry no meta")
+                raise RuleError(src.name, f"part rule {identifier} must carry no meta")
             if not re.search(rf"\brule\s+{re.escape(main)}\b", src.text):
-                raise RuleError(src.name, f"part rule {rule.identifier} without rule {main}")
-            parts[(rule.namespace, rule.identifier)] = (rule.namespace, main)
+                raise RuleError(src.name, f"part rule {identifier} without rule {main}")
+            parts[(namespace, identifier)] = (namespace, main)
             continue
-        if rule.namespace == BUILTIN_NAMESPACE:
-            src = _source_of(rule.identifier, sources)
-            info = builtin_info(rule.identifier, meta, src.name, src.text)
+        if namespace == BUILTIN_NAMESPACE:
+            src = _source_of(identifier, sources)
+            info = builtin_info(identifier, meta, src.name, src.text)
             if info.id in ids:
                 raise RuleError(src.name, f"duplicate rule id {info.id} (also in {ids[info.id]})")
             ids[info.id] = src.name
-        else:
-            info = user_info(rule.identifier, rule.namespace, meta, names[rule.namespace].name)
-        infos[(rule.namespace, rule.identifier)] = info
+        elif namespace in names:
+            info = user_info(identifier, namespace, meta, names[namespace].name)
+        else:  # pragma: no cover - a listing that does not fit its sources
+            raise RuleError(identifier, f"compiled rule in unknown namespace {namespace}")
+        infos[(namespace, identifier)] = info
     return RuleSet(blob, infos, version[:16], tuple(skipped + compile_skips), parts)
 
 
@@ -426,7 +433,27 @@ def _trusted(path: Path) -> bool:
     return True
 
 
-def _read_cache(version: str, cache_dir: str | None) -> tuple[bytes, list[Skipped]] | None:
+#: a rule as the cache lists it: namespace, identifier, metadata (key, value) pairs
+Listed = tuple[str, str, tuple[tuple[str, Any], ...]]
+
+
+def _meta_out(value: Any) -> list[Any]:
+    # YARA-X gives a meta string with escape sequences as bytes; JSON has no bytes
+    return ["b", value.hex()] if isinstance(value, bytes) else ["v", value]
+
+
+def _meta_in(raw: list[Any]) -> Any:
+    kind, value = raw
+    if kind == "b":
+        return bytes.fromhex(value)
+    if kind != "v" or not isinstance(value, str | int | float | bool):
+        raise ValueError(f"bad cached meta value {raw!r}")
+    return value
+
+
+def _read_cache(
+    version: str, cache_dir: str | None
+) -> tuple[bytes, list[Skipped], list[Listed]] | None:
     path = _cache_path(version, cache_dir)
     side = path.with_suffix(".json")
     if not (_trusted(path) and _trusted(side)):
@@ -434,10 +461,16 @@ def _read_cache(version: str, cache_dir: str | None) -> tuple[bytes, list[Skippe
     try:
         blob = path.read_bytes()
         raw = json.loads(side.read_text("utf-8"))
-        skips = [Skipped(str(s["source"]), SkipCode(s["code"]), str(s["reason"])) for s in raw]
-    except (OSError, ValueError, KeyError, TypeError):
+        skips = [
+            Skipped(str(s["source"]), SkipCode(s["code"]), str(s["reason"])) for s in raw["skips"]
+        ]
+        listing: list[Listed] = [
+            (str(ns), str(ident), tuple((str(k), _meta_in(v)) for k, v in meta))
+            for ns, ident, meta in raw["rules"]
+        ]
+    except (OSError, ValueError, KeyError, TypeError):  # also an older cache's side file
         return None
-    return blob, skips
+    return blob, skips, listing
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -448,9 +481,18 @@ def _write_atomic(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
-def _write_cache(version: str, cache_dir: str | None, blob: bytes, skips: list[Skipped]) -> None:
+def _write_cache(
+    version: str,
+    cache_dir: str | None,
+    blob: bytes,
+    skips: list[Skipped],
+    listing: list[Listed],
+) -> None:
     path = _cache_path(version, cache_dir)
-    side = [{"source": s.source, "code": s.code.value, "reason": s.reason} for s in skips]
+    side = {
+        "skips": [{"source": s.source, "code": s.code.value, "reason": s.reason} for s in skips],
+        "rules": [[ns, ident, [[k, _meta_out(v)] for k, v in meta]] for ns, ident, meta in listing],
+    }
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         _write_atomic(path.with_suffix(".json"), json.dumps(side).encode())

@@ -77,9 +77,15 @@ def is_asp(ctx: FileContext) -> bool:
     if ctx.ext in OTHER_EXTS:
         return False
     head = ctx.data[:65536]
-    if not _GATE_CODE.search(head) or _other_server(head):
+    if not _has_code(head) or _other_server(head):
         return False
     return _ASP_HINT.search(head) is not None
+
+
+def _has_code(data: bytes) -> bool:
+    """``_GATE_CODE.search(data)``, with substring tests first: a case-insensitive pattern
+    is scanned position by position, a substring test is a memory search."""
+    return b"<%" in data or (b"runat" in data.lower() and _GATE_CODE.search(data) is not None)
 
 
 def _other_server(head: bytes) -> bool:
@@ -89,7 +95,7 @@ def _other_server(head: bytes) -> bool:
 def _gate(ctx: FileContext) -> bool:
     if ctx.gates is not None:
         return "asp_code" in ctx.gates and "asp_capability" in ctx.gates
-    return _GATE_CODE.search(ctx.data) is not None and _GATE_CAP.search(ctx.data) is not None
+    return _has_code(ctx.data) and _GATE_CAP.search(ctx.data) is not None
 
 
 _DUAL_AUTH = re.compile(rb"(?i)session\s*\(\s*\"[^\"]{0,30}(login|logged|admin|user|auth)")

