@@ -315,3 +315,38 @@ def test_bounded_parses_do_not_keep_their_chunks() -> None:
     finally:
         tracemalloc.stop()
     assert grown < 1_000_000, f"{grown} bytes kept after 300 parses"
+
+
+def test_binary_decoded_layers_are_not_parsed(monkeypatch: Any) -> None:
+    """An encrypted blob decoded and executed is not PHP: the analyser records nothing from
+    it and does not hand random bytes to the parser (its slowest case); a decoded layer of
+    code with non-ASCII names is still parsed."""
+    import base64
+    import random
+
+    from sscguard.detect.webshell import deobfuscate
+
+    noise = random.Random(7).randbytes(3000)
+    assert deobfuscate.mostly_binary(noise)
+    named = "EvAl($\ufffd\u6719\u8da3\ufffd\u4246\ufffd\ufffd);".encode() * 3
+    assert not deobfuscate.mostly_binary(named)
+    assert not deobfuscate.mostly_binary(b"")
+
+    parsed: list[int] = []
+    real = php.parse_bounded
+
+    def counting(parser: Any, data: bytes, *args: Any) -> Any:
+        parsed.append(len(data))
+        return real(parser, data, *args)
+
+    monkeypatch.setattr(php, "parse_bounded", counting)
+    blob = base64.b64encode(noise).decode()
+    page = f"<?php\neval(base64_decode('{blob}'));\n".encode()
+    result = php.analyse_php(page)
+    assert parsed == [len(page)]
+    assert not result.layers and not result.paths
+
+    parsed.clear()
+    code = base64.b64encode(b"system($_GET['c']);").decode()
+    result = php.analyse_php(f"<?php\neval(base64_decode('{code}'));\n".encode())
+    assert len(parsed) == 2 and result.layers and result.paths

@@ -146,6 +146,19 @@ _CODE_HINT = re.compile(
 _PRINTABLE = bytes([9, 10, 13, *range(32, 127)])
 
 
+#: control bytes: no source text has them (tab, newline, form feed, return are not here)
+_CONTROL = bytes([*range(0, 9), *range(14, 32), 127])
+
+
+def mostly_binary(data: bytes) -> bool:
+    """More than 5 % of the first 4 KiB are control bytes: random or encrypted data (about
+    11 % of uniformly random bytes are), not source text. Bytes above 0x7f do not count:
+    PHP identifiers and strings may be any of them (UTF-8 names, mangled names)."""
+    sample = data[:4096]
+    controls = len(sample) - len(sample.translate(None, _CONTROL))
+    return controls * 20 > len(sample)
+
+
 def looks_like_code(data: bytes) -> bool:
     """True when a decoded string reads as PHP source rather than random bytes."""
     if len(data) < 8:

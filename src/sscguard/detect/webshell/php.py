@@ -1429,8 +1429,13 @@ class PhpAnalyser:
         ):
             return
         self._decoded_seen.add(decoded)
-        code = decoded if b"<?" in decoded[:64] else b"<?php " + decoded
-        inner = analyse_php(code, self.budget, self.layer + 1)
+        if deob.mostly_binary(decoded):
+            # an encrypted or wrongly decoded blob is not PHP, and parsing random bytes is
+            # tree-sitter's slowest case (error recovery, up to ~90 ms for 60 KB)
+            inner = Analysis("php")
+        else:
+            code = decoded if b"<?" in decoded[:64] else b"<?php " + decoded
+            inner = analyse_php(code, self.budget, self.layer + 1)
         if not (
             deob.looks_like_code(decoded)
             or inner.sinks
