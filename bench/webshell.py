@@ -8,7 +8,7 @@ without it the peer runs sscguard's own built-in rules, so both tools do the sam
 work. Peak RSS is the largest sum of resident memory over the whole process tree (workers
 included), sampled every 20 ms from /proc; CPU s is user + system time of that whole tree
 (exact, see treemeasure.py), the steadier number on a shared machine. The last line states
-the default scan's files/s, MB/s and peak RSS against the issue-3 bar. Needs Debian's `yara`
+the scan's files/s, MB/s and peak RSS against each of the issue-3 bars. Needs Debian's `yara`
 package for the peer.
 """
 
@@ -149,9 +149,9 @@ def main() -> int:
     print(
         f"sscguard {mode}: {rate:.0f} files/s, {size / 1e6 / ours.wall_s:.1f} MB/s, "
         f"peak RSS {ours.peak_rss_mb:.0f} MB, {ours.cpu_s:.2f} CPU s "
-        f"({files / max(ours.cpu_s, 1e-9):.0f} files per CPU-second); issue-3 bar "
-        f">= 5000 files/s and <= 300 MB: "
-        f"{'met' if rate >= 5000 and ours.peak_rss_mb <= 300 else 'not met'}"
+        f"({files / max(ours.cpu_s, 1e-9):.0f} files per CPU-second); issue-3 bars: "
+        f">= 5000 files/s {'met' if rate >= 5000 else 'not met'}, "
+        f"<= 300 MB {'met' if ours.peak_rss_mb <= 300 else 'not met'}"
     )
     return 0
 
