@@ -263,3 +263,16 @@ def test_scan_without_code_analysis_leaves_the_gates_out(tmp_path: Path) -> None
     assert without.gates == frozenset()
     assert len(bare.infos) == len(compile_rules(cache_dir=str(tmp_path)).infos)
     assert {h.rule.id for h in hits} == {h.rule.id for h in with_gates.match(data, {})}
+
+
+def test_cache_listing_that_does_not_fit_the_sources_is_a_miss(tmp_path: Path) -> None:
+    import json
+
+    cache = tmp_path / "cache"
+    first = compile_rules(cache_dir=str(cache))
+    (side,) = cache.glob("sscguard/*.json")
+    doc = json.loads(side.read_text())
+    doc["rules"].append(["u9_elsewhere", "stray", []])
+    side.write_text(json.dumps(doc))
+    assert compile_rules(cache_dir=str(cache)).infos == first.infos
+    assert "u9_elsewhere" not in side.read_text()

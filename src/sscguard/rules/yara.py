@@ -359,10 +359,12 @@ def compile_rules(
     version = _sources_digest([*sources, *gate_rules, *extra])
     # A cache hit never loads the compiled rules in this process (the workers do): their
     # listing is cached beside them, and loading them here would keep ~15 MB resident.
+    names = {_namespace_for(s, i): s for i, s in enumerate(extra)}
+    known = {BUILTIN_NAMESPACE, GATE_NAMESPACE, *names}
     cached = _read_cache(version, cache_dir)
-    if cached is not None:
+    if cached is not None and all(ns in known for ns, _, _ in cached[2]):
         blob, compile_skips, listing = cached
-    else:
+    else:  # no cache, or a listing that does not fit these sources: compile
         rules, compile_skips = _compile(sources, extra, gate_rules)
         buffer = io.BytesIO()
         rules.serialize_into(buffer)
@@ -374,7 +376,6 @@ def compile_rules(
     infos: dict[tuple[str, str], RuleInfo] = {}
     parts: dict[tuple[str, str], tuple[str, str]] = {}
     ids: dict[str, str] = {}
-    names = {_namespace_for(s, i): s for i, s in enumerate(extra)}
     for namespace, identifier, meta in listing:
         if namespace == GATE_NAMESPACE:
             continue  # internal, never reported
@@ -393,10 +394,8 @@ def compile_rules(
             if info.id in ids:
                 raise RuleError(src.name, f"duplicate rule id {info.id} (also in {ids[info.id]})")
             ids[info.id] = src.name
-        elif namespace in names:
+        else:
             info = user_info(identifier, namespace, meta, names[namespace].name)
-        else:  # pragma: no cover - a listing that does not fit its sources
-            raise RuleError(identifier, f"compiled rule in unknown namespace {namespace}")
         infos[(namespace, identifier)] = info
     return RuleSet(blob, infos, version[:16], tuple(skipped + compile_skips), parts)
 
