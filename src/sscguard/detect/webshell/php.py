@@ -1425,8 +1425,10 @@ class PhpAnalyser:
             self.layer >= MAX_LAYERS
             or len(self.layers) >= _MAX_LAYERS_PER_FILE
             or decoded in self._decoded_seen
-            or not (executed or deob.looks_like_code(decoded))
         ):
+            return
+        code_like = deob.looks_like_code(decoded)  # asked twice below: one scan
+        if not (executed or code_like):
             return
         self._decoded_seen.add(decoded)
         if deob.mostly_binary(decoded):
@@ -1436,13 +1438,7 @@ class PhpAnalyser:
         else:
             code = decoded if b"<?" in decoded[:64] else b"<?php " + decoded
             inner = analyse_php(code, self.budget, self.layer + 1)
-        if not (
-            deob.looks_like_code(decoded)
-            or inner.sinks
-            or inner.paths
-            or inner.dynamic_calls
-            or inner.layers
-        ):
+        if not (code_like or inner.sinks or inner.paths or inner.dynamic_calls or inner.layers):
             return  # ``eval('return 0b0;')``: evaluated code that can do nothing
         line = _line(node)
         self.layers.append(
