@@ -87,6 +87,13 @@ POSITIVES: dict[str, dict[str, str]] = {
         "<script runat=\u201cserver\u201d>\n"
         "void Page_Load(object s, EventArgs e) {\n"
         "  Process.Start(\u201ccmd.exe\u201d, Request[\u201cc\u201d]);\n}\n</script>\n",
+        "web-method-parameter": '<%@ WebService Language="C#" Class="S" %>\n'
+        "using System.Web.Services;\n"
+        "public class S : WebService {\n"
+        "  [WebMethod(EnableSession = true)]\n"
+        "  public string Run(string c) {\n"
+        '    return System.Diagnostics.Process.Start("cmd.exe", "/c " + c).Id.ToString();\n'
+        "  }\n}\n",
     },
     "SSC-003-431": {
         "whole-statement": HEAD + "<%\n"
@@ -193,6 +200,18 @@ BENIGN: dict[str, str] = {
     "page-using-company-class": HEAD + "<html><body><h1>Orders</h1>\n"
     '<script runat="server">\nShop.Data.Orders o = new Shop.Data.Orders("main");\n</script>\n'
     "<%= o.Count %></body></html>\n",
+    "web-method-parameterised-sql": '<%@ WebService Language="C#" Class="S" %>\n'
+    "using System.Web.Services;\n"
+    "public class S : WebService {\n"
+    "  [WebMethod]\n"
+    "  public int Count(string city) {\n"
+    '    var cmd = new SqlCommand("select count(*) from shop where city = @c", conn);\n'
+    '    cmd.Parameters.AddWithValue("@c", city);\n'
+    "    return (int)cmd.ExecuteScalar();\n"
+    "  }\n"
+    "  private void Log(string text) {\n"
+    '    System.Diagnostics.Process.Start("logger.exe", text);\n'
+    "  }\n}\n",
     "vb-fixed-process": '<%@ Page Language="VB" %>\n<script runat="server">\n'
     "Sub Page_Load(sender As Object, e As EventArgs)\n"
     '  Dim n As Integer = CInt(Request.Form("n"))\n'
@@ -201,7 +220,7 @@ BENIGN: dict[str, str] = {
 
 
 def _flagged(name: str, page: str, encoding: str = "utf-8") -> list[Finding]:
-    ext = ".ashx" if "WebHandler" in page else ".aspx"
+    ext = ".ashx" if "WebHandler" in page else ".asmx" if "WebService" in page else ".aspx"
     return [
         f
         for f in run_detectors(f"/w/{name}{ext}", page.encode(encoding), ())

@@ -9,6 +9,7 @@ import pytest
 from sscguard.detect.webshell.detectors import FileContext, run_detectors
 from sscguard.detect.webshell.java import analyse_java
 from sscguard.detect.webshell.jsp import detect_jsp
+from sscguard.detect.webshell.jspsource import jsp_view
 from sscguard.model import Finding, Severity
 
 FLAG = Severity.MEDIUM
@@ -47,6 +48,10 @@ CODE = {
         'byte[] code = java.util.Base64.getDecoder().decode(request.getParameter("k"));\n'
         "new L(getClass().getClassLoader()).make(code).newInstance();\n"
         "%>\n"
+    ),
+    "el-script-engine": (
+        '<html><body>${"".getClass().forName("javax.script.ScriptEngineManager")'
+        '.newInstance().getEngineByName("js").eval(param.code)}</body></html>\n'
     ),
     "reflection-chosen-method": (
         "<%\n"
@@ -100,6 +105,10 @@ COMMAND = {
         "}\n"
         "%>\n"
     ),
+    "el-static-runtime": "<p>${Runtime.getRuntime().exec(param.c)}</p>\n",
+    "el-deferred-header": (
+        "<%@ page contentType=\"text/html\" %>\n#{Runtime.getRuntime().exec(header['X-Run'])}\n"
+    ),
     "trailing-line-comment": (
         '<%String c=request.getParameter("c");//note%><b>x</b><%Runtime.getRuntime().exec(c);%>'
     ),
@@ -134,6 +143,22 @@ def test_command_execution_paths(name: str) -> None:
     assert "SSC-003-420" in _ids(found), found
     finding = next(f for f in found if f.rule_id == "SSC-003-420")
     assert finding.severity is Severity.CRITICAL
+
+
+def test_el_request_objects_are_sources_only_inside_el() -> None:
+    # the same names as Java variables are not request input: only EL's implicit objects are
+    page = '<% String param = "uptime"; Runtime.getRuntime().exec(param); %>\n'
+    assert "SSC-003-420" not in _ids(_scan(page))
+    view, spans = jsp_view(b'<b>${param.a}</b><% String s = "${x}"; %>')
+    assert view.startswith(b"   p(param.a)    ")
+    assert b'"${x}"' in view  # inside a scriptlet: Java text, not EL
+    assert spans == ((3, 13),)
+
+
+def test_el_page_without_scriptlets_is_a_page_but_java_source_is_not() -> None:
+    assert jsp_view(b"${param.c}\n")[1] == ((0, 10),)
+    java = b'package a;\nclass T { String s = "${user}"; }\n'
+    assert jsp_view(java) == (java, ())
 
 
 def test_jsp_xml_syntax_with_entities() -> None:
@@ -336,6 +361,12 @@ BENIGN = {
     "script-engine-constant": (
         "<% javax.script.ScriptEngine e = new javax.script.ScriptEngineManager()"
         '.getEngineByName("js"); out.print(e.eval("1 + 1")); %>\n'
+    ),
+    "el-display-only": (
+        '<%@ taglib prefix="c" uri="http://java.sun.com/jsp/jstl/core" %>\n'
+        "<p>Hello <c:out value=\"${param.name}\"/>, from ${header['Referer']}.</p>\n"
+        "<p>${fn:escapeXml(param.q)} ${cookie.theme.value}</p>\n"
+        "<script>const here = `${location.href}`;</script>\n"
     ),
     "process-streams-without-socket": (
         '<% Process p = Runtime.getRuntime().exec("date"); p.getInputStream(); '

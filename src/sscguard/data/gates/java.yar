@@ -22,6 +22,8 @@ rule java_source
         $s12 = /0xca\s*,\s*0xfe\s*,\s*0xba\s*,\s*0xbe/ nocase
         $s13 = "getTables" ascii wide
         $s15 = /add(Filter|Servlet|Listener|Endpoint|Valve|Child|Interceptor|ApplicationEventListener)|registerMapping/ ascii wide
+        // EL implicit request objects (jspsource: ${param.c}, #{header['x']}, ...)
+        $s16 = /(param|header|cookie)(Values)?\s*(\.\s*[A-Za-z_]|\[)/
         $s14 = /information_schema|user_tab_comments|user_tables|all_tables|show\s+tables|sysobjects|pg_tables|sqlite_master/ nocase
     condition:
         any of them and filesize <= 256KB

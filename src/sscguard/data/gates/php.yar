@@ -14,7 +14,7 @@ rule php_source
 {
     strings:
         $s1 = /\$_(get|post|request|cookie|files|session)/ nocase
-        $s2 = /\$_server\s*\[\s*['"]http_/ nocase
+        $s2 = /\$_server\s*\[\s*['"](http_|query_string|request_uri|path_info)/ nocase
         $s3 = "php://input" nocase
         $s4 = "getallheaders" nocase
         $s5 = "apache_request_headers" nocase

@@ -193,6 +193,29 @@ class _Method:
     name: str
     params: list[str]
     returns: list[Node] = field(default_factory=list)
+    #: the line of a ``[WebMethod]``/``[OperationContract]`` attribute: the runtime binds
+    #: this method's parameters from the request (0: an ordinary method)
+    entry: int = 0
+
+
+#: attributes that make a method a web entry point whose parameters come from the request
+#: (ASMX web services and page methods, WCF operations); compared without "Attribute"
+_ENTRY_ATTRIBUTES = frozenset({"webmethod", "operationcontract"})
+
+
+def _entry_line(method: Node) -> int:
+    """The 1-based line of ``method``'s web-entry attribute, else 0."""
+    for group in method.children:
+        if group.type != "attribute_list":
+            continue
+        for attr in group.named_children:
+            name = attr.child_by_field_name("name")
+            if attr.type != "attribute" or name is None:
+                continue
+            short = _text(name).rsplit(".", 1)[-1].lower().removesuffix("attribute")
+            if short in _ENTRY_ATTRIBUTES:
+                return int(attr.start_point[0]) + 1
+    return 0
 
 
 def _literal(node: Node) -> bytes | None:
@@ -336,7 +359,8 @@ class CSharpAnalyser:
                 if pname is not None and ptype is not None:
                     self.types[(scope, _text(pname))] = _text(ptype).split(".")[-1].lower()
         name = _text(name_node) if name_node is not None else ""
-        method = _Method(scope, name, names)
+        entry = _entry_line(node) if node.type == "method_declaration" else 0
+        method = _Method(scope, name, names, entry=entry)
         self.methods.setdefault(name, []).append(method)
         self.by_scope[scope] = method
         body = node.child_by_field_name("body")
@@ -450,6 +474,10 @@ class CSharpAnalyser:
 
     def _param_taint(self, key: tuple[int, str]) -> Taint | None:
         method = self.by_scope[key[0]]
+        if method.entry:
+            self.sources += 1
+            label = f"parameter {key[1]} of web method {method.name}() (bound from the request)"
+            return Taint((Step(label, self.code.line(method.entry)),), True)
         index = method.params.index(key[1])
         best: Taint | None = None
         for node, scope in self._sites(method.name)[:64]:

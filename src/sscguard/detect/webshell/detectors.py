@@ -117,7 +117,8 @@ _PHP_SINK = re.compile(
     rb"|->\s*invoke(args)?\s*\(|(?<![\w$>:])(fwrite|fputs)\s*\("
 )
 _PHP_SOURCE = re.compile(
-    rb"(?i)\$_(GET|POST|REQUEST|COOKIE|FILES)|\$_SERVER\s*\[\s*['\"]HTTP_|php://input"
+    rb"(?i)\$_(GET|POST|REQUEST|COOKIE|FILES)|php://input"
+    rb"|\$_SERVER\s*\[\s*['\"](HTTP_|QUERY_STRING|REQUEST_URI|PATH_INFO)"
     rb"|getallheaders|apache_request_headers|\$\{|base64_decode|gzinflate|gzuncompress"
     rb"|str_rot13|strrev|hex2bin|convert_uudecode|(?:\\x[0-9a-f]{2}){3}|chr\s*\(\s*\d+\s*\)\s*\."
     rb"|create_function|getenv\s*\(\s*['\"]HTTP_|\$HTTP_(GET|POST|COOKIE|RAW_POST)|\$_SESSION"

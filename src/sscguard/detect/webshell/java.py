@@ -49,7 +49,7 @@ from sscguard.detect.webshell.flow import (
     Step,
     parse_bounded,
 )
-from sscguard.detect.webshell.jspsource import decode_page, java_view
+from sscguard.detect.webshell.jspsource import decode_page, jsp_view
 
 Node = Any  # tree_sitter.Node
 
@@ -61,6 +61,8 @@ REQUEST_STREAMS = {
     "getInputStream", "getReader", "getHeader", "getHeaders", "getQueryString", "getCookies",
     "getPart", "getParts",
 }  # fmt: skip
+#: EL implicit objects that hold request input (only inside ``${...}``/``#{...}``)
+EL_REQUEST = {"param", "paramValues", "header", "headerValues", "cookie"}
 #: Parameters of these methods carry attacker data (WebSocket message handlers).
 MESSAGE_HANDLERS = {"onMessage", "onText", "onBinary", "onWebSocketText", "onWebSocketBinary"}
 #: Calls whose result says something about the value but does not carry it.
@@ -255,9 +257,11 @@ class JavaResult:
 
 
 class JavaAnalyser:
-    def __init__(self, source: bytes, budget: Budget) -> None:
+    def __init__(self, source: bytes, budget: Budget, el: tuple[tuple[int, int], ...] = ()) -> None:
         self.src = source
         self.budget = budget
+        #: where the page's EL expressions are (``jspsource.jsp_view``)
+        self.el = el
         self.root: Node = None
         self.assigns: dict[str, list[_Assign]] = {}
         self.declared: set[tuple[int, str]] = set()
@@ -504,7 +508,11 @@ class JavaAnalyser:
     def _taint(self, node: Node, scope: int, depth: int, head: bool) -> tuple[Step, ...] | None:
         kind = node.type
         if kind == "identifier":
-            return self.var_taint(scope, _name(node), head)
+            name = _name(node)
+            if name in EL_REQUEST and self._in_el(node):
+                self.sources += 1
+                return (Step(f"EL request object {name}", _line(node)),)
+            return self.var_taint(scope, name, head)
         if kind == "field_access":
             obj = node.child_by_field_name("object")
             fld = _name(node.child_by_field_name("field"))
@@ -554,6 +562,10 @@ class JavaAnalyser:
                     return (*found, Step(_short(node), _line(node)))[-MAX_STEPS:]
             return None
         return None
+
+    def _in_el(self, node: Node) -> bool:
+        start = int(node.start_byte)
+        return any(a <= start < b for a, b in self.el)
 
     def _is_request(self, obj: Node | None, scope: int) -> bool:
         """A servlet request: ``request``, ``getRequest()``, or a variable typed ``*Request``."""
@@ -1177,8 +1189,8 @@ def _b64(data: bytes) -> bytes | None:
 def analyse_java(data: bytes, budget: Budget | None = None) -> JavaResult:
     """Analyse a JSP page or Java source; see the module docstring."""
     budget = budget or Budget()
-    source = java_view(decode_page(data[:MAX_PARSE_BYTES]))
-    analyser = JavaAnalyser(source, budget)
+    source, el = jsp_view(decode_page(data[:MAX_PARSE_BYTES]))
+    analyser = JavaAnalyser(source, budget, el)
     tree = parse_bounded(_parser(), source)
     if tree is None:
         budget.exhausted = f"parse took longer than {MAX_PARSE_SECONDS:g} CPU-s"

@@ -98,7 +98,7 @@ _QUICK_SOURCES = (
     b"getCookies", b"getPart", b"onMessage", b"yv66vg", b"H4sI", b"-54", b"getTables",
     b"information_schema", b"user_tab", b"all_tables", b"sysobjects", b"pg_tables",
     b"addFilter", b"addServlet", b"addListener", b"addEndpoint", b"addValve", b"addChild",
-    b"addInterceptor", b"addApplicationEventListener", b"registerMapping",
+    b"addInterceptor", b"addApplicationEventListener", b"registerMapping", b"${", b"#{",
 )  # fmt: skip
 
 

@@ -8,6 +8,13 @@ findings point at the page itself. An expression ``<%= e %>`` becomes `` p( e );
 statement of the same length), so the Java grammar sees a statement. tree-sitter-java accepts
 statements and method declarations at the top level, so no wrapper class is needed.
 
+Expression Language in the template text (``${e}`` and ``#{e}``) is evaluated by the server
+too, and since EL 3.0 it can call static methods of ``java.lang`` classes
+(``${Runtime.getRuntime().exec(param.c)}``). Each EL expression becomes `` p(e)`` in place
+(``${`` -> ``p(``, ``}`` -> ``)``; the Java grammar recovers the missing ``;``), and
+``el_spans`` says where they are, so the analyser can treat EL's implicit request objects
+(``param``, ``header``, ``cookie``, ...) as request input there and nowhere else.
+
 Pages that are not JSP at all (plain Java pasted into a ``.jsp``) are returned unchanged.
 UTF-16 pages (with or without a byte-order mark) are decoded first, since Java servers
 accept them and byte-oriented matching does not see them. Nothing here can fail on any input:
@@ -22,6 +29,11 @@ _XML_OPEN = re.compile(rb"<jsp:(scriptlet|declaration|expression)\b[^>]*>", re.I
 _ENTITY = re.compile(rb"&(lt|gt|amp|quot|apos|#\d{1,6}|#x[0-9a-fA-F]{1,5});")
 _ENTITIES = {b"lt": b"<", b"gt": b">", b"amp": b"&", b"quot": b'"', b"apos": b"'"}
 _MARKERS = (b"<%", b"<jsp:")
+#: an EL expression: no nested braces, strings on one line, bounded
+_EL = re.compile(rb"""[$#]\{((?:[^{}"'\n]|"[^"\n]{0,400}"|'[^'\n]{0,400}'){1,2000})\}""")
+#: Java source rather than a page (a ``${...}`` in it is inside a string or a comment)
+_JAVA_DECLARATION = re.compile(rb"^[ \t]*(package|import|public|class)\b", re.M)
+_MAX_EL = 512
 
 
 def decode_page(data: bytes) -> bytes:
@@ -77,12 +89,34 @@ def _unescape_xml(chunk: bytes) -> bytes:
 
 def java_view(data: bytes) -> bytes:
     """The Java of a JSP page at its original offsets (see the module docstring)."""
-    if not is_jsp_markup(data):
-        return data
+    return jsp_view(data)[0]
+
+
+def jsp_view(data: bytes) -> tuple[bytes, tuple[tuple[int, int], ...]]:
+    """``java_view(data)`` and the (start, end) offsets of the EL expressions in it."""
+    el = _el_matches(data)
+    if not is_jsp_markup(data) and (not el or _JAVA_DECLARATION.search(data)):
+        return data, ()
     out = bytearray(_blank(data))
-    _scriptlets(data, out)
+    for start, end in el:
+        out[start : start + 2] = b"p("
+        out[start + 2 : end - 1] = data[start + 2 : end - 1]
+        out[end - 1 : end] = b")"
+    _scriptlets(data, out)  # scriptlets overwrite anything EL-like inside them
     _xml_elements(data, out)
-    return bytes(out)
+    spans = tuple((start, end) for start, end in el if out[start : start + 2] == b"p(")
+    return bytes(out), spans
+
+
+def _el_matches(data: bytes) -> list[tuple[int, int]]:
+    if b"{" not in data:
+        return []
+    found = []
+    for count, match in enumerate(_EL.finditer(data)):
+        if count >= _MAX_EL:
+            break
+        found.append((match.start(), match.end()))
+    return found
 
 
 def _scriptlets(data: bytes, out: bytearray) -> None:

@@ -538,6 +538,37 @@ _ASSIGN_TYPES = {
 }  # fmt: skip
 #: the parents of a variable that bind it (see _assigns); any other parent only reads it
 _BINDING_TYPES = frozenset({*_ASSIGN_TYPES, "pair", "foreach_statement"})
+#: built-ins that write a by-reference argument from another one: name -> (index of the
+#: written argument, index of the argument its value comes from); -1: from any later one
+_OUT_ARGUMENTS = {
+    "parse_str": (1, 0), "mb_parse_str": (1, 0), "preg_match": (2, 1),
+    "preg_match_all": (2, 1), "array_push": (0, -1), "array_unshift": (0, -1),
+}  # fmt: skip
+
+
+def _out_argument(argument: Node, target: Node) -> tuple[Node, Node] | None:
+    """(call, value) when ``target``, the whole of ``argument``, is the argument a built-in
+    in ``_OUT_ARGUMENTS`` writes (``parse_str($_GET["q"], $out)``), else None."""
+    if argument.named_child_count == 0 or argument.named_children[-1] != target:
+        return None
+    arguments = argument.parent
+    call = arguments.parent if arguments is not None else None
+    if call is None or call.type != "function_call_expression":
+        return None
+    fn = call.child_by_field_name("function")
+    if fn is None or fn.type != "name":
+        return None
+    spec = _OUT_ARGUMENTS.get(fn.text.decode("latin-1").lower() if fn.text else "")
+    if spec is None:
+        return None
+    args = _args(call)
+    written, source = spec
+    if written >= len(args) or args[written] != target:
+        return None
+    if source >= 0:
+        return (call, args[source]) if source < len(args) else None
+    later = [a for a in args[written + 1 :] if a != target]
+    return (call, later[0]) if len(later) == 1 else None
 
 
 class PhpAnalyser:
@@ -731,6 +762,18 @@ class PhpAnalyser:
             if kind == "update_expression":
                 # ``$i++``: a counter, never one constant
                 self._mutated.add((self.scope_of(parent), name))
+                continue
+            if kind == "argument":
+                bound = _out_argument(parent, target)
+                if bound is not None:
+                    call, value = bound
+                    scope = self.scope_of(call)
+                    out.append(
+                        _Assign(
+                            (scope, name), value, _line(call), False, scope, None,
+                            int(call.start_byte), int(call.end_byte),
+                        )
+                    )  # fmt: skip
                 continue
             if kind not in _BINDING_TYPES:
                 continue  # a read: no climb to the scope (most sites are reads)
