@@ -51,6 +51,15 @@ POSITIVES: dict[str, dict[str, str]] = {
         "reflection-chosen-type": HEAD + "<%\n"
         'Type t = Type.GetType(Request.QueryString["t"]);\n'
         "Activator.CreateInstance(t);\n%>\n",
+        "binaryformatter-request-body": HEAD + "<%\n"
+        "var f = new System.Runtime.Serialization.Formatters.Binary.BinaryFormatter();\n"
+        "f.Deserialize(Request.InputStream);\n%>\n",
+        "losformatter-form-field": HEAD
+        + '<% new System.Web.UI.LosFormatter().Deserialize(Request.Form["v"]); %>\n',
+        "roslyn-script": HEAD + "<%\n"
+        "var r = Microsoft.CodeAnalysis.CSharp.Scripting.CSharpScript\n"
+        '  .EvaluateAsync(Request["c"]);\n'
+        "%>\n",
     },
     "SSC-003-430": {
         "process-start-info": HEAD + '<script runat="server">\n'
@@ -94,6 +103,10 @@ POSITIVES: dict[str, dict[str, str]] = {
         "  public string Run(string c) {\n"
         '    return System.Diagnostics.Process.Start("cmd.exe", "/c " + c).Id.ToString();\n'
         "  }\n}\n",
+        "powershell-runspace": HEAD + "<%\n"
+        "var ps = System.Management.Automation.PowerShell.Create();\n"
+        'ps.AddScript(Request.Form["c"]);\n'
+        "foreach (var o in ps.Invoke()) Response.Write(o);\n%>\n",
     },
     "SSC-003-431": {
         "whole-statement": HEAD + "<%\n"
@@ -212,6 +225,14 @@ BENIGN: dict[str, str] = {
     "  private void Log(string text) {\n"
     '    System.Diagnostics.Process.Start("logger.exe", text);\n'
     "  }\n}\n",
+    "powershell-fixed-script": HEAD + "<%\n"
+    'int n = int.Parse(Request["n"]);\n'
+    'var ps = System.Management.Automation.PowerShell.Create().AddScript("Get-Date");\n'
+    "ps.Invoke();\n%>\n",
+    "formatter-on-a-fixed-file": HEAD + "<%\n"
+    "var f = new System.Runtime.Serialization.Formatters.Binary.BinaryFormatter();\n"
+    'using (var s = System.IO.File.OpenRead(Server.MapPath("~/App_Data/cache.bin"))) {\n'
+    "  var o = f.Deserialize(s);\n}\n%>\n",
     "vb-fixed-process": '<%@ Page Language="VB" %>\n<script runat="server">\n'
     "Sub Page_Load(sender As Object, e As EventArgs)\n"
     '  Dim n As Integer = CInt(Request.Form("n"))\n'

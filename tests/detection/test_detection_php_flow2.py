@@ -42,6 +42,12 @@ def _rot_table_packer(payload: str, pieces: int) -> str:
 _LONG_PAYLOAD = "system($_POST['k']);\n" + "// filler line of the packed program\n" * 400
 
 POSITIVES: dict[str, str] = {
+    # XML parser handlers and user-compare callbacks chosen by the request
+    "xml-handler-callable": (
+        "<?php\n$h = xml_parser_create();\nxml_set_character_data_handler($h, $_GET['f']);\n"
+        "xml_parse($h, '<a>' . $_GET['c'] . '</a>');\n"
+    ),
+    "uassoc-callable": "<?php\narray_diff_uassoc(array($_POST['c'] => 1), array(), $_POST['f']);\n",
     # a blob of 1500 concatenated pieces: folded iteratively, not by recursion
     "long-concatenation-packer": _rot_table_packer(_LONG_PAYLOAD, 1500),
     # a reference to a folded function name
@@ -83,6 +89,11 @@ POSITIVES: dict[str, str] = {
 }
 
 BENIGN: dict[str, str] = {
+    "xml-handler-fixed": (
+        "<?php\n$p = xml_parser_create();\n"
+        "xml_set_element_handler($p, 'open_tag', 'close_tag');\n"
+        "xml_set_character_data_handler($p, 'text');\nxml_parse($p, $_POST['xml']);\n"
+    ),
     "long-concatenation-text": (
         "<?php\n$html = " + ".\n".join(f"'<li>item {i}</li>'" for i in range(1500)) + ";\n"
         "echo $html;\n"

@@ -53,6 +53,13 @@ CODE = {
         '<html><body>${"".getClass().forName("javax.script.ScriptEngineManager")'
         '.newInstance().getEngineByName("js").eval(param.code)}</body></html>\n'
     ),
+    "object-stream-from-request": (
+        "<% new java.io.ObjectInputStream(request.getInputStream()).readObject(); %>\n"
+    ),
+    "bcel-class-name": (
+        "<% new com.sun.org.apache.bcel.internal.util.ClassLoader()"
+        '.loadClass("$$BCEL$$" + request.getParameter("c")).newInstance(); %>\n'
+    ),
     "reflection-chosen-method": (
         "<%\n"
         'String m = request.getHeader("X-M");\n'
@@ -367,6 +374,12 @@ BENIGN = {
         "<p>Hello <c:out value=\"${param.name}\"/>, from ${header['Referer']}.</p>\n"
         "<p>${fn:escapeXml(param.q)} ${cookie.theme.value}</p>\n"
         "<script>const here = `${location.href}`;</script>\n"
+    ),
+    "object-stream-from-fixed-file": (
+        '<% String id = request.getParameter("id");\n'
+        "java.io.ObjectInputStream in = new java.io.ObjectInputStream(\n"
+        '  new java.io.FileInputStream("/var/app/cache.ser"));\n'
+        "Object o = in.readObject(); %>\n"
     ),
     "process-streams-without-socket": (
         '<% Process p = Runtime.getRuntime().exec("date"); p.getInputStream(); '

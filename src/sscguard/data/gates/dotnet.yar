@@ -37,6 +37,8 @@ rule dotnet_page
         $a22 = /\.\s*(Begin)?Connect(Async)?\s*\(/ wide ascii
         $a23 = /(^|[^\w.])Shell\s*\(/ wide ascii
         $a24 = "JScriptEvaluate" wide ascii
+        $a25 = /AddScript|CreatePipeline|InvokeScript|EvaluateAsync|RunAsync/ wide ascii
+        $a26 = /(Binary|Los|ObjectState|Soap)Formatter|NetDataContractSerializer/ wide ascii
     condition:
         any of ($m*) and any of ($a*)
 }

@@ -63,6 +63,7 @@ rule java_sink
         $k29 = /0xca\s*,\s*0xfe\s*,\s*0xba\s*,\s*0xbe/ nocase
         $k30 = "FileInputStream" ascii wide
         $k31 = "getTables" ascii wide
+        $k32 = /read(Object|Unshared)|loadClass/ ascii wide
     condition:
         any of them and filesize <= 256KB
 }

@@ -65,7 +65,7 @@ rule php_sink
     strings:
         $k1 = /(^|[^\w$>:])(eval|assert|system|exec|passthru|popen|proc_open|shell_exec|pcntl_exec|create_function|call_user_func|call_user_func_array|register_shutdown_function|reflectionfunction|array_intersect_ukey|array_diff_ukey|iterator_apply|move_uploaded_file|file_put_contents)\s*\(/ nocase
         $k2 = /(^|[^\w$>:])(preg_replace|preg_filter)\s*\(\s*(\$|['"][^'"]{0,301}e)/ nocase
-        $k3 = /(^|[^\w$>:])(array_map|ob_start|array_filter|array_walk|usort|uasort|uksort)\s*\([^;]{0,120}(\$_|['"](assert|eval|system|exec|passthru|shell_exec|popen|proc_open|create_function)['"])/ nocase
+        $k3 = /(^|[^\w$>:])(array_map|ob_start|array_filter|array_walk|usort|uasort|uksort|xml_set_\w{1,30}_handler|array_uintersect|array_\w{4,9}_uassoc|session_set_save_handler|libxml_set_external_entity_loader)\s*\([^;]{0,120}(\$_|['"](assert|eval|system|exec|passthru|shell_exec|popen|proc_open|create_function)['"])/ nocase
         $k5 = /(^|[^\w$>:])(include|require)(_once)?\s*\(?\s*\$/ nocase
         $k5b = /(^|[^\w$>:])(include|require)(_once)?\b[^;\n]{0,80}\$_(get|post|request|cookie)/ nocase
         $k6 = "${"

@@ -203,6 +203,19 @@ class _Method:
 _ENTRY_ATTRIBUTES = frozenset({"webmethod", "operationcontract"})
 
 
+#: calls that run script text: PowerShell (``AddScript``, ``CreatePipeline``,
+#: ``InvokeScript``) and Roslyn scripting (``CSharpScript.EvaluateAsync``/``RunAsync``)
+_SCRIPT_HOSTS = {
+    "addscript": SinkKind.COMMAND, "createpipeline": SinkKind.COMMAND,
+    "invokescript": SinkKind.COMMAND, "evaluateasync": SinkKind.CODE, "runasync": SinkKind.CODE,
+}  # fmt: skip
+#: formatters whose ``Deserialize`` trusts type names in the data (a code-execution primitive)
+_FORMATTERS = (
+    "binaryformatter", "losformatter", "objectstateformatter", "soapformatter",
+    "netdatacontractserializer",
+)  # fmt: skip
+
+
 def _entry_line(method: Node) -> int:
     """The 1-based line of ``method``'s web-entry attribute, else 0."""
     for group in method.children:
@@ -843,6 +856,20 @@ class CSharpAnalyser:
             if chain is not None:
                 self.path(SinkKind.CODE, name, chain, node)
             return
+        if lname in _SCRIPT_HOSTS and args:
+            # PowerShell runspaces and the Roslyn scripting API run the text they are given
+            self.sinks.add(name)
+            chain = self.taint(args[0], scope)
+            if chain is not None:
+                self.path(_SCRIPT_HOSTS[lname], name, chain, node)
+            return
+        if lname == "deserialize" and args and self._formatter(recv, scope):
+            self.sinks.add(f"{rtext.rsplit('.', 1)[-1] or 'formatter'}.Deserialize")
+            chain = self.taint(args[0], scope)
+            if chain is not None:
+                self.path(SinkKind.CODE, "Deserialize of request data (gadget chains run code)",
+                          chain, node)  # fmt: skip
+            return
         if lname in ("jscriptevaluate", "eval") and args:
             self.sinks.add(name)
             chain = self.taint(args[0], scope)
@@ -919,6 +946,15 @@ class CSharpAnalyser:
             if chain is not None and chain.rooted:
                 self.cap("fs-access", f"{rtext.split('.')[-1] or name}.{name}", chain, node,
                          "file-system access at a path taken whole from the request")  # fmt: skip
+
+    def _formatter(self, recv: Node | None, scope: int) -> bool:
+        """``recv`` is one of the formatters that deserialise type information."""
+        if recv is None:
+            return False
+        if recv.type == "object_creation_expression":
+            vtype = recv.child_by_field_name("type")
+            return vtype is not None and _text(vtype).split(".")[-1].lower() in _FORMATTERS
+        return self._typed(recv, scope, *_FORMATTERS)
 
     def _typed(self, node: Node | None, scope: int, *types: str) -> bool:
         if node is None:

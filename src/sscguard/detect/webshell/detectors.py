@@ -108,7 +108,9 @@ _PHP_SINK = re.compile(
     rb"|array_intersect_ukey|array_diff_ukey|iterator_apply|move_uploaded_file"
     rb"|file_put_contents)\s*\("
     rb"|(?<![\w$>:])(preg_replace|preg_filter)\s*\(\s*(\$|['\"](.)[^'\"]{0,300}?\4[a-zA-Z]*e)"
-    rb"|(?<![\w$>:])(array_map|ob_start|array_filter|array_walk|usort|uasort|uksort)\s*\("
+    rb"|(?<![\w$>:])(array_map|ob_start|array_filter|array_walk|usort|uasort|uksort"
+    rb"|xml_set_\w{1,30}_handler|array_uintersect|array_\w{4,9}_uassoc|session_set_save_handler"
+    rb"|libxml_set_external_entity_loader)\s*\("
     rb"[^;]{0,120}?(\$_|['\"]" + _DANGER + rb"['\"])"
     rb"|(?:[=(;,.]|echo|print|return)\s*`[^`\n]{0,200}\$"
     rb"|(?<![\w$>:])(include|require)(_once)?\s*\(?\s*\$"
@@ -164,7 +166,7 @@ _QUICK_SINKS = (
     b"create_function", b"call_user_func", b"register_shutdown_function", b"reflection",
     b"ukey", b"iterator_apply", b"move_uploaded_file", b"file_put_contents", b"preg_",
     b"array_", b"ob_start", b"sort", b"`", b"include", b"require", b"${", b"invoke", b"fwrite",
-    b"fputs",
+    b"fputs", b"xml_set_", b"session_set_save_handler", b"libxml_set",
 )  # fmt: skip
 
 

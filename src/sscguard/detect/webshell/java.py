@@ -89,6 +89,8 @@ CODE_METHODS = {
     "eval", "evaluate", "parseClass", "parseExpression", "createValueExpression",
     "createMethodExpression", "compileScript",
 }  # fmt: skip
+#: Reading an object from a stream: code runs when the stream holds request bytes.
+DESERIALIZERS = {"readObject", "readUnshared"}
 #: Names a reflective call or ``java.beans.Expression`` may resolve to that execute.
 REFLECT_COMMAND = {"exec", "start", "command"}
 REFLECT_CODE = {"defineClass", "eval", "evaluate", "invoke", "loadClass", "parseClass"}
@@ -750,6 +752,18 @@ class JavaAnalyser:
         for _, node, scope in self._new_sites({"URLClassLoader"}):
             if chain := self._any_arg(node, scope):
                 self._report(SinkKind.CODE, "URLClassLoader", chain, node)
+        for name, node, scope in self._sites(DESERIALIZERS):
+            # ``new ObjectInputStream(request.getInputStream()).readObject()``: a stream
+            # built from request bytes is deserialised (gadget chains run code)
+            obj = node.child_by_field_name("object")
+            if obj is not None and (chain := self.taint(obj, scope)):
+                self._report(SinkKind.CODE, f"{name} of request bytes (deserialisation)",
+                             chain, node)  # fmt: skip
+        for _, node, scope in self._sites({"loadClass"}):
+            # a class the request names or carries (BCEL's ``$$BCEL$$`` class names hold
+            # the class file itself)
+            if chain := self._any_arg(node, scope):
+                self._report(SinkKind.CODE, "loadClass of a request-chosen class", chain, node)
         for cls, node, scope in self._new_sites({"Expression", "Statement"}):
             args = _args(node)
             if len(args) < 2:

@@ -84,7 +84,11 @@ CALLBACKS = {
     "ob_start": 0, "preg_replace_callback": 1, "mb_ereg_replace_callback": 1,
     "array_intersect_ukey": -1, "array_diff_ukey": -1, "array_udiff": -1,
     "set_error_handler": 0, "set_exception_handler": 0, "header_register_callback": 0,
-    "iterator_to_array": -1, "spl_autoload_register": 0,
+    "iterator_to_array": -1, "spl_autoload_register": 0, "session_set_save_handler": 0,
+    "xml_set_element_handler": 1, "xml_set_character_data_handler": 1,
+    "xml_set_default_handler": 1, "xml_set_processing_instruction_handler": 1,
+    "array_uintersect": -1, "array_diff_uassoc": -1, "array_intersect_uassoc": -1,
+    "libxml_set_external_entity_loader": 0,
 }  # fmt: skip
 FILE_WRITERS = {"file_put_contents": (0, 1), "move_uploaded_file": (1, 0), "copy": (1, 0)}
 STREAM_WRITERS = {"fwrite", "fputs"}
