@@ -107,6 +107,9 @@ POSITIVES: dict[str, dict[str, str]] = {
         "var ps = System.Management.Automation.PowerShell.Create();\n"
         'ps.AddScript(Request.Form["c"]);\n'
         "foreach (var o in ps.Invoke()) Response.Write(o);\n%>\n",
+        "nested-start-info-initializer": HEAD + "<%\n"
+        'new System.Diagnostics.Process { StartInfo = { FileName = "cmd.exe",\n'
+        '  Arguments = "/c " + Request["c"] } }.Start();\n%>\n',
     },
     "SSC-003-431": {
         "whole-statement": HEAD + "<%\n"
@@ -233,6 +236,10 @@ BENIGN: dict[str, str] = {
     "var f = new System.Runtime.Serialization.Formatters.Binary.BinaryFormatter();\n"
     'using (var s = System.IO.File.OpenRead(Server.MapPath("~/App_Data/cache.bin"))) {\n'
     "  var o = f.Deserialize(s);\n}\n%>\n",
+    "nested-initializer-fixed-arguments": HEAD + "<%\n"
+    'string who = Request["who"];\n'
+    'new System.Diagnostics.Process { StartInfo = { FileName = "ping.exe",\n'
+    '  Arguments = "-n 1 127.0.0.1" } }.Start();\n%>\n',
     "vb-fixed-process": '<%@ Page Language="VB" %>\n<script runat="server">\n'
     "Sub Page_Load(sender As Object, e As EventArgs)\n"
     '  Dim n As Integer = CInt(Request.Form("n"))\n'

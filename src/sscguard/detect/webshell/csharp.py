@@ -416,6 +416,11 @@ class CSharpAnalyser:
                 if creation is not None and creation.type == "object_creation_expression":
                     self.prop_assigns.append((creation, _text(left), right, scope))
                     return
+                # a nested initializer: ``new Process { StartInfo = { Arguments = x } }``
+                outer = creation.child_by_field_name("left") if creation is not None else None
+                if creation is not None and creation.type == "assignment_expression" and outer:
+                    self.prop_assigns.append((outer, _text(left), right, scope))
+                    return
             name = _text(left)
             local = (scope, name) in self.locals or self._is_param((scope, name))
             self._add((scope if local else 0, name), _Def(right, self.line(node), kind))

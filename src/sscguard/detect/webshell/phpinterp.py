@@ -510,7 +510,12 @@ class Interpreter:
             builtin = BUILTINS.get(name)
             if builtin is None or not args:
                 raise NotConstantError(f"call {name}")
-            result = builtin(args)
+            try:
+                result = builtin(args)
+            except (ValueError, OverflowError, IndexError, TypeError, KeyError):
+                # the file's own arguments (a one-argument ``join($x)`` on a value that is
+                # not an array, ...): not a constant, never an analysis failure
+                raise NotConstantError(name) from None
             if result is None:
                 raise NotConstantError(name)
             if isinstance(result, bytes) and len(result) > MAX_VALUE_BYTES:

