@@ -12,8 +12,8 @@ Expression Language in the template text (``${e}`` and ``#{e}``) is evaluated by
 too, and since EL 3.0 it can call static methods of ``java.lang`` classes
 (``${Runtime.getRuntime().exec(param.c)}``). Each EL expression becomes `` p(e)`` in place
 (``${`` -> ``p(``, ``}`` -> ``)``; the Java grammar recovers the missing ``;``), and
-``el_spans`` says where they are, so the analyser can treat EL's implicit request objects
-(``param``, ``header``, ``cookie``, ...) as request input there and nowhere else.
+``jsp_view`` also returns where they are, so the analyser can treat EL's implicit request
+objects (``param``, ``header``, ``cookie``, ...) as request input there and nowhere else.
 
 Pages that are not JSP at all (plain Java pasted into a ``.jsp``) are returned unchanged.
 UTF-16 pages (with or without a byte-order mark) are decoded first, since Java servers
