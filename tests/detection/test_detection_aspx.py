@@ -232,6 +232,10 @@ BENIGN: dict[str, str] = {
     'int n = int.Parse(Request["n"]);\n'
     'var ps = System.Management.Automation.PowerShell.Create().AddScript("Get-Date");\n'
     "ps.Invoke();\n%>\n",
+    "job-runner-runasync": HEAD + "<%\n"
+    "var runner = new Shop.Jobs.Runner();\n"
+    'runner.RunAsync(Request["job"]);\n'
+    'browser.EvaluateAsync(Request.Form["selector"]);\n%>\n',
     "formatter-on-a-fixed-file": HEAD + "<%\n"
     "var f = new System.Runtime.Serialization.Formatters.Binary.BinaryFormatter();\n"
     'using (var s = System.IO.File.OpenRead(Server.MapPath("~/App_Data/cache.bin"))) {\n'

@@ -204,7 +204,8 @@ _ENTRY_ATTRIBUTES = frozenset({"webmethod", "operationcontract"})
 
 
 #: calls that run script text: PowerShell (``AddScript``, ``CreatePipeline``,
-#: ``InvokeScript``) and Roslyn scripting (``CSharpScript.EvaluateAsync``/``RunAsync``)
+#: ``InvokeScript``) and Roslyn scripting (``CSharpScript.EvaluateAsync``/``RunAsync``; those
+#: two names are common elsewhere, so only on a ``...Script`` receiver)
 _SCRIPT_HOSTS = {
     "addscript": SinkKind.COMMAND, "createpipeline": SinkKind.COMMAND,
     "invokescript": SinkKind.COMMAND, "evaluateasync": SinkKind.CODE, "runasync": SinkKind.CODE,
@@ -861,7 +862,8 @@ class CSharpAnalyser:
             if chain is not None:
                 self.path(SinkKind.CODE, name, chain, node)
             return
-        if lname in _SCRIPT_HOSTS and args:
+        roslyn = lname in ("evaluateasync", "runasync")
+        if lname in _SCRIPT_HOSTS and args and (not roslyn or rtext.endswith("Script")):
             # PowerShell runspaces and the Roslyn scripting API run the text they are given
             self.sinks.add(name)
             chain = self.taint(args[0], scope)
