@@ -35,10 +35,13 @@ rule dotnet_page
         $a20 = /(Activator|Assembly|\w)\s*\.\s*CreateInstance\s*\(|Type\s*\.\s*GetType\s*\(/ wide ascii
         $a21 = /=\s*new\s+[A-Za-z_]\w*\.[\w.]+\s*\(\s*"/ wide ascii
         $a22 = /\.\s*(Begin)?Connect(Async)?\s*\(/ wide ascii
-        $a23 = /(^|[^\w.])Shell\s*\(/ wide ascii
+        $a23 = /(^|[^\w.])Shell\s*\(|Interaction\s*\.\s*Shell\s*\(/ wide ascii
         $a24 = "JScriptEvaluate" wide ascii
         $a25 = /AddScript|CreatePipeline|InvokeScript|EvaluateAsync|RunAsync/ wide ascii
         $a26 = /(Binary|Los|ObjectState|Soap)Formatter|NetDataContractSerializer/ wide ascii
+        // XSLT with embedded scripts; native memory made executable (a shellcode loader)
+        $a27 = /Xsl(Compiled)?Transform/ wide ascii
+        $a28 = /VirtualAlloc|VirtualProtect|GetDelegateForFunctionPointer/ wide ascii
     condition:
         any of ($m*) and any of ($a*)
 }

@@ -64,6 +64,8 @@ rule java_sink
         $k30 = "FileInputStream" ascii wide
         $k31 = "getTables" ascii wide
         $k32 = /read(Object|Unshared)|loadClass/ ascii wide
+        // OGNL, JNDI lookups, XSLT stylesheets, the Java compiler
+        $k33 = /Ognl\.|\.lookup\s*\(|newTransformer|newTemplates|getSystemJavaCompiler/ ascii wide
     condition:
         any of them and filesize <= 256KB
 }

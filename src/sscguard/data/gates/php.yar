@@ -72,6 +72,12 @@ rule php_sink
         $k8 = /\$_\w+\s*\[[^\]]{0,40}\]\s*\(/
         $k9 = /->\s*invoke(args)?\s*\(/ nocase
         $k11 = /(^|[^\w$>:])(fwrite|fputs)\s*\(/ nocase
+        // objects that write or run (SplFileObject, COM shells), tag callbacks, extension
+        // loading, a copy of request-named data, a call of a parenthesised property
+        $k12 = /new\s+\\?(splfileobject|com)\s*\(/ nocase
+        $k13 = /(^|[^\w$>:])(yaml_parse(_file|_url)?|dl)\s*\(/ nocase
+        $k14 = /(^|[^\w$>:])copy\s*\(\s*\$_/ nocase
+        $k15 = /->\s*\w+\s*\)\s*\(/
     condition:
         any of them
 }

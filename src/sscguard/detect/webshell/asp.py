@@ -176,6 +176,8 @@ _IDENT_CHAR = re.compile(r"[\w.]")
 
 def _kind_of(progid: str) -> str:
     p = progid.strip().lower()
+    if p.startswith("winmgmts:"):  # a WMI moniker: the Win32_Process class creates processes
+        return "wmiprocess" if "win32_process" in p else "wmi"
     for prefix, kind in _PROGIDS:
         if p.startswith(prefix):
             return kind
@@ -763,10 +765,18 @@ class Interpreter:
                 return self.code_sink(fn.raw or name, code, node, as_expr=name == "eval")
             if name in self.funcs:
                 return self.call_user(self.funcs[name], self.args(node), node)
-            if name in ("createobject", "activexobject"):
+            if name in ("createobject", "activexobject", "getobject"):
                 args = self.args(node)
-                if args and args[0].const:
+                if (
+                    args
+                    and args[0].const
+                    and (
+                        name != "getobject" or args[0].const.strip().lower().startswith("winmgmts:")
+                    )
+                ):
                     return self.new_obj(args[0].const, node.line)
+                if name == "getobject":
+                    return self.builtin(name, args, node)
                 return CLEAN
             if name == "function":
                 args = self.args(node)
@@ -1023,6 +1033,15 @@ class Interpreter:
                     "xslt", node.line, render(node), "an XSLT stylesheet script runs a command"
                 )
             return Val(obj=self.new_obj("wscript.exec", node.line).obj) if name == "exec" else CLEAN
+        if kind == "wmi" and name == "get" and a0.const:
+            return self.new_obj("winmgmts:" + a0.const, node.line)
+        if kind == "wmiprocess" and name == "create":
+            tainted = _first_taint(args[:1])
+            if tainted is not None:
+                self.add_path(SinkKind.COMMAND, "WMI Win32_Process.Create", tainted.taint, node)
+            self.runs.append((a0, node.line, render(node, 120)))
+            self.events += 1
+            return CLEAN
         if kind == "sc" and name in ("executestatement", "eval", "addcode", "run"):
             return self.code_sink(f"ScriptControl.{name}", a0, node, name == "eval", obj.lang)
         if kind == "fso":

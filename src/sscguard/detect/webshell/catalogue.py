@@ -66,9 +66,11 @@ CODE_CHECKS: dict[str, CheckInfo] = {
             "can reach the page can run commands as the web server user.",
         ),
         _info(
-            "SSC-003-402", "Request input written to a request-chosen file", (_SHELL,), _L, _CM,
+            "SSC-003-402", "Request input written to a request-chosen file or into a script",
+            (_SHELL,), _L, _CM,
             "Both the name and the content of a file written by the page come from the "
-            "request, which lets a visitor drop a new web shell.",
+            "request, or request content goes whole into a file the server runs, which lets a "
+            "visitor drop a new web shell.",
         ),
         _info(
             "SSC-003-403", "Decoded payload executed as code", (_SHELL, _OBF), _H, _CH,

@@ -856,6 +856,26 @@ class CSharpAnalyser:
                 self.cap("embedded-assembly", f"Assembly.{name}", None, node,
                          "an assembly embedded in the page as an encoded blob")  # fmt: skip
             return
+        if lname == "shell" and rtext.endswith("Interaction") and args:
+            self.sinks.add("Interaction.Shell")
+            chain = self.taint(args[0], scope)
+            if chain is not None:
+                self.path(SinkKind.COMMAND, "Interaction.Shell", chain, node)
+            return
+        if lname == "load" and args and self._xslt_scripts(recv, args, scope):
+            # a stylesheet from the request whose msxsl:script blocks are compiled and run
+            self.sinks.add("XslCompiledTransform.Load")
+            chain = self.taint(args[0], scope)
+            if chain is not None:
+                self.path(SinkKind.CODE, "XSLT stylesheet with scripts from the request",
+                          chain, node)  # fmt: skip
+            return
+        if lname == "copy" and rtext.endswith("Marshal") and args and self._native_code():
+            chain = self.taint(args[0], scope)
+            if chain is not None:
+                self.path(SinkKind.CODE, "request bytes copied into executable memory",
+                          chain, node)  # fmt: skip
+            return
         if lname.startswith("compileassemblyfrom") and args:
             self.sinks.add(name)
             chain = self.first_taint(args[1:], scope)
@@ -953,6 +973,31 @@ class CSharpAnalyser:
             if chain is not None and chain.rooted:
                 self.cap("fs-access", f"{rtext.split('.')[-1] or name}.{name}", chain, node,
                          "file-system access at a path taken whole from the request")  # fmt: skip
+
+    def _xslt_scripts(self, recv: Node | None, args: list[Node], scope: int) -> bool:
+        """``Load`` of an XSLT processor that runs embedded scripts: the old XslTransform
+        always did; XslCompiledTransform does with ``XsltSettings(_, true)``,
+        ``XsltSettings.TrustedXslt`` or ``EnableScript = true``."""
+        if self._typed(recv, scope, "xsltransform"):
+            return True
+        if not self._typed(recv, scope, "xslcompiledtransform"):
+            return False
+        settings = " ".join(_text(a) for a in args[1:])
+        if "Settings" in settings and not re.search(r"XsltSettings\s*\(|TrustedXslt", settings):
+            settings = self.source.decode("utf-8", "replace")  # a settings variable
+        return (
+            re.search(r"XsltSettings\s*\(\s*\w+\s*,\s*true|TrustedXslt|EnableScript\s*=\s*true",
+                      settings) is not None
+        )  # fmt: skip
+
+    def _native_code(self) -> bool:
+        """The page allocates or re-protects native memory and runs it: P/Invoke of
+        VirtualAlloc/VirtualProtect with CreateThread or a delegate for a raw pointer."""
+        src = self.source
+        return (b"VirtualAlloc" in src or b"VirtualProtect" in src) and (
+            b"CreateThread" in src or b"GetDelegateForFunctionPointer" in src
+            or b"QueueUserAPC" in src or b"EnumWindows" in src
+        )  # fmt: skip
 
     def _formatter(self, recv: Node | None, scope: int) -> bool:
         """``recv`` is one of the formatters that deserialise type information."""

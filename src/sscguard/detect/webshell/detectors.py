@@ -117,6 +117,8 @@ _PHP_SINK = re.compile(
     rb"|(?<![\w$>:])(include|require)(_once)?\b[^;\n]{0,80}?\$_(GET|POST|REQUEST|COOKIE)"
     rb"|\$\{|\$\w+\s*\(|\$_\w+\s*\[[^\]]{0,40}\]\s*\("
     rb"|->\s*invoke(args)?\s*\(|(?<![\w$>:])(fwrite|fputs)\s*\("
+    rb"|new\s+\\?(splfileobject|com)\s*\(|(?<![\w$>:])(yaml_parse(_file|_url)?|dl)\s*\("
+    rb"|(?<![\w$>:])copy\s*\(\s*\$_|->\s*\w+\s*\)\s*\("
 )
 _PHP_SOURCE = re.compile(
     rb"(?i)\$_(GET|POST|REQUEST|COOKIE|FILES)|php://input"
@@ -166,11 +168,12 @@ _QUICK_SINKS = (
     b"create_function", b"call_user_func", b"register_shutdown_function", b"reflection",
     b"ukey", b"iterator_apply", b"move_uploaded_file", b"file_put_contents", b"preg_",
     b"array_", b"ob_start", b"sort", b"`", b"include", b"require", b"${", b"invoke", b"fwrite",
-    b"fputs", b"xml_set_", b"session_set_save_handler", b"libxml_set",
+    b"fputs", b"xml_set_", b"session_set_save_handler", b"libxml_set", b"splfileobject",
+    b"com", b"yaml_parse", b"dl", b"copy",
 )  # fmt: skip
 
 
-_QUICK_DYNAMIC = re.compile(rb"\$\w+\s*\(|\]\s*\(")
+_QUICK_DYNAMIC = re.compile(rb"\$\w+\s*\(|\]\s*\(|->\s*\w+\s*\)\s*\(")
 
 
 def php_atoms(data: bytes) -> bool:
@@ -338,11 +341,17 @@ def analysis_findings(
             )
         )  # fmt: skip
     if writes and not (code or command):
+        dropper = any(p.to_script for p in writes)
         out.append(
             path_finding(
-                ctx, "SSC-003-402", f"Request input written to a request-chosen file ({lang})",
-                "Both the name and the content of a file written by this page come from the "
-                "request, which lets a visitor drop a new web shell anywhere the server can write.",
+                ctx, "SSC-003-402",
+                f"Request content written into a server script ({lang})" if dropper
+                else f"Request input written to a request-chosen file ({lang})",
+                "This page writes content taken whole from the request into a file the web "
+                "server runs as code, which lets a visitor install any web shell." if dropper
+                else "Both the name and the content of a file written by this page come from "
+                "the request, which lets a visitor drop a new web shell anywhere the server "
+                "can write.",
                 refs, writes, sctx, (lang,),
             )
         )  # fmt: skip

@@ -47,7 +47,9 @@ _TOKEN_SINKS: tuple[tuple[SinkKind, str, re.Pattern[str]], ...] = (
     (SinkKind.COMMAND, "ProcessStartInfo",
      re.compile(r"(?i)(?:New\s+(?:[\w.]*\.)?ProcessStartInfo\s*\(|"
                 r"StartInfo\s*\.\s*(?:FileName|Arguments)\s*=)(.*)")),
-    (SinkKind.COMMAND, "Shell", re.compile(r"(?i)(?<![\w.])Shell\s*\((.*)")),
+    (SinkKind.COMMAND, "Shell",
+     re.compile(r"(?i)(?<![\w.])(?:(?:Microsoft\s*\.\s*VisualBasic\s*\.\s*)?"
+                r"Interaction\s*\.\s*)?Shell\s*\((.*)")),
     (SinkKind.COMMAND, "StandardInput", re.compile(r"(?i)StandardInput\s*\.\s*Write\w*\s*\((.*)")),
 )  # fmt: skip
 _SQL_TOKEN = re.compile(

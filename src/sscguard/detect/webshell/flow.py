@@ -58,6 +58,9 @@ class FlowPath:
     #: a file write whose request-chosen name keeps its own extension and whose file does
     #: no file-type check anywhere: an unrestricted upload (what upload shells are)
     unchecked: bool = False
+    #: a file write whose whole content comes from the request into a file the web server
+    #: runs by its name (``.php``, ``.jsp``...): a dropper
+    to_script: bool = False
 
     def explain(self) -> str:
         return " -> ".join(str(s) for s in self.steps)

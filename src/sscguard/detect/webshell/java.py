@@ -94,6 +94,9 @@ DESERIALIZERS = {"readObject", "readUnshared"}
 #: Names a reflective call or ``java.beans.Expression`` may resolve to that execute.
 REFLECT_COMMAND = {"exec", "start", "command"}
 REFLECT_CODE = {"defineClass", "eval", "evaluate", "invoke", "loadClass", "parseClass"}
+#: Calls through a reflected method or a method handle.
+_INVOKERS = {"invoke", "invokeExact", "invokeWithArguments"}
+_INITIAL_CONTEXTS = {"InitialContext", "InitialDirContext", "InitialLdapContext"}
 SQL_METHODS = {
     "executeQuery", "executeUpdate", "execute", "executeLargeUpdate", "addBatch",
     "prepareStatement", "prepareCall",
@@ -769,7 +772,7 @@ class JavaAnalyser:
             if len(args) < 2:
                 continue
             self._reflective(f"java.beans.{cls}", node, scope, args[1], args[2:])
-        for _, node, scope in self._sites({"invoke"}):
+        for name, node, scope in self._sites(_INVOKERS):
             obj = node.child_by_field_name("object")
             if obj is None:
                 continue
@@ -779,7 +782,71 @@ class JavaAnalyser:
                 continue
             lookup = self._method_lookup(obj, scope)
             if lookup is not None:
-                self._reflective("Method.invoke", node, scope, lookup, _args(node))
+                label = "Method.invoke" if name == "invoke" else f"MethodHandle.{name}"
+                self._reflective(label, node, scope, lookup, _args(node))
+        self._check_interpreters()
+
+    def _check_interpreters(self) -> None:
+        """Expression languages, naming and stylesheet engines and the Java compiler, each
+        given text from the request: OGNL ``getValue``, JNDI ``lookup`` (a remote class
+        loaded), XSLT ``newTransformer`` (extension functions call Java), and source code the
+        page writes for ``ToolProvider.getSystemJavaCompiler()``."""
+        for name, node, scope in self._sites({"getValue", "setValue", "parseExpression"}):
+            obj = node.child_by_field_name("object")
+            if obj is not None and _name(obj).rsplit(".", 1)[-1] in ("Ognl", "OgnlUtil"):
+                self.sinks.add(f"Ognl.{name}")
+                if chain := self._any_arg(node, scope):
+                    self._report(SinkKind.CODE, f"Ognl.{name}", chain, node)
+        for _, node, scope in self._sites({"lookup"}):
+            obj = node.child_by_field_name("object")
+            if obj is not None and self._initial_context(obj, scope):
+                args = _args(node)
+                if args and (chain := self.taint(args[0], scope)):
+                    self._report(SinkKind.CODE, "JNDI lookup of a request-chosen name", chain,
+                                 node)  # fmt: skip
+        for name, node, scope in self._sites({"newTransformer", "newTemplates"}):
+            if chain := self._any_arg(node, scope):
+                self._report(SinkKind.CODE, f"XSLT {name} of a request stylesheet", chain, node)
+        for _, node, _scope in self._sites({"getSystemJavaCompiler"}):
+            self.sinks.add("JavaCompiler")
+            chain = self._request_source_file()
+            if chain:
+                self._report(SinkKind.CODE, "Java compiler run on request-written source",
+                             chain, node)  # fmt: skip
+            break
+
+    def _initial_context(self, obj: Node, scope: int) -> bool:
+        """``new InitialContext()`` (or a variable set to one): its ``lookup`` resolves URL
+        names (``ldap://``, ``rmi://``) and loads the classes they point to. A context got
+        from a lookup (``java:comp/env``) resolves names under itself only."""
+        while obj.type in _PASS and obj.named_child_count:
+            obj = obj.named_children[-1]
+        if obj.type == "object_creation_expression":
+            return _type_name(obj) in _INITIAL_CONTEXTS
+        if obj.type != "identifier":
+            return False
+        name = _name(obj)
+        decl = self._decl_scope(scope, name)
+        for assign in self.assigns.get(name, [])[:8]:
+            value = assign.value
+            while value is not None and value.type in _PASS and value.named_child_count:
+                value = value.named_children[-1]
+            if (
+                assign.kind == "set"
+                and value is not None
+                and value.type == "object_creation_expression"
+                and self._same_var(assign, decl, name)
+                and _type_name(value) in _INITIAL_CONTEXTS
+            ):
+                return True
+        return False
+
+    def _request_source_file(self) -> tuple[Step, ...] | None:
+        """Request content written to any file (the source a compiler is then given)."""
+        for cls, node, scope in self._new_sites(WRITER_CLASSES):
+            if content := self._content_written(node, scope):
+                return (*content, Step(f"written by {cls}", _line(node)))[-MAX_STEPS:]
+        return None
 
     def _method_lookup(self, obj: Node, scope: int, hops: int = 0) -> Node | None:
         """The name argument of the ``getMethod``/``getDeclaredMethod`` behind ``obj``."""
@@ -790,6 +857,8 @@ class JavaAnalyser:
             args = _args(obj)
             if name in ("getMethod", "getDeclaredMethod") and args:
                 return args[0]
+            if name in ("findVirtual", "findStatic", "findSpecial") and len(args) >= 2:
+                return args[1]
             return None
         if obj.type == "identifier":
             name = _name(obj)

