@@ -269,6 +269,17 @@ CODE_CHECKS: dict[str, CheckInfo] = {
             "from one: a reverse shell or bot.",
         ),
         _info(
+            "SSC-003-473", "Request input reaches code execution (Python)", (_SHELL,), _C, _CH,
+            "CGI or WSGI request input reaches eval, exec, compile, an import or an unpickler "
+            "in the script, so whoever can reach it can run arbitrary Python code.",
+        ),
+        _info(
+            "SSC-003-474", "Request input reaches command execution (Python)", (_SHELL, _CMD),
+            _C, _CH,
+            "CGI or WSGI request input reaches os.system, os.popen, subprocess or pty.spawn, "
+            "so whoever can reach the script can run operating-system commands.",
+        ),
+        _info(
             "SSC-003-450", "Callback API runs an exec-type or request-chosen function (PHP)",
             (_SHELL, _OBF), _H, _CM,
             "A callback API is handed an execution function or one the request or the code "

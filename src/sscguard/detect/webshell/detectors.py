@@ -545,6 +545,33 @@ PERL_IDS = LanguageIds("perl", "SSC-003-470", "SSC-003-471")
 _PERL_SINK_ATOMS = (b"system", b"exec", b"`", b"qx", b"open", b"eval", b"readpipe", b"require")
 
 
+PYTHON_IDS = LanguageIds("python", "SSC-003-473", "SSC-003-474")
+_PYTHON_SINK_ATOMS = (b"system", b"popen", b"subprocess", b"eval", b"exec", b"spawn",
+                      b"pickle", b"marshal", b"import", b"yaml.load")  # fmt: skip
+_PYTHON_SOURCE_ATOMS = (
+    b"FieldStorage", b"QUERY_STRING", b"HTTP_", b"REQUEST_URI", b"PATH_INFO", b"wsgi.input",
+    b"stdin", b"recv", b"request.args", b"request.form", b"request.values", b"request.GET",
+    b"request.POST", b"request.cookies", b"request.headers", b"request.data", b"request.json",
+    b"request.get_json", b"request.files", b"request.body", b"request.query", b"request.params",
+    b"request.COOKIES", b"request.META", b"request.FILES", b"request.stream",
+    b"request.get_data", b"request.query_string",
+)  # fmt: skip
+
+
+def detect_python(ctx: FileContext) -> list[Finding]:
+    """Python CGI/WSGI scripts: request input to code or command execution."""
+    from sscguard.detect.webshell import pyscript
+
+    if not _worth_parsing(ctx) or not pyscript.is_python(ctx.path, ctx.data):
+        return []
+    data = ctx.data
+    if not any(a in data for a in _PYTHON_SINK_ATOMS) or not any(
+        a in data for a in _PYTHON_SOURCE_ATOMS
+    ):
+        return []
+    return analysis_findings(ctx, pyscript.analyse_python(data, Budget()), PYTHON_IDS)
+
+
 def _detect_sniffed(ctx: FileContext) -> list[Finding]:
     """UTF-16 text and pages of another server language than the name says (sniff.py)."""
     from sscguard.detect.webshell.sniff import detect
@@ -619,6 +646,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "perl-taint", ("SSC-003-470", "SSC-003-471", "SSC-003-472", "SSC-003-411"), detect_perl
     ),
+    Detector("python-taint", ("SSC-003-473", "SSC-003-474", "SSC-003-411"), detect_python),
     Detector("php-capability", capability.ALL_IDS, capability.detect),
     Detector("php-tools", phptools.ALL_IDS, phptools.detect),
     Detector("content-sniff", (), _detect_sniffed),  # reports the other detectors' IDs
