@@ -443,11 +443,10 @@ def _call_sites(lower: bytes, name: bytes, method: bool, limit: int) -> list[int
 
 
 #: Keyword-like sinks, ``(?i)(?<![\w$>:])(include|require)(_once)?\b|`|\bnew\s+\\?reflection
-#: |->\s*(invoke(args)?|fwrite|exec|run|shellexecute)\s*\(`` on the lower-cased text, as one
-#: pattern per alternative, each starting with a literal (the ``re`` module finds a literal
-#: prefix with a fast search; one alternation tries every ``i``, ``r``, ``n``, ``-``). No
-#: match of one can start inside a match of another, so their starts, merged, are the starts
-#: of the one pattern's matches.
+#: |->\s*invoke(args)?\s*\(`` on the lower-cased text, as one pattern per alternative, each
+#: starting with a literal (the ``re`` module finds a literal prefix with a fast search; one
+#: alternation tries every ``i``, ``r``, ``n``, ``-``). No match of one can start inside a
+#: match of another, so their starts, merged, are the starts of the one pattern's matches.
 _KEYWORD_PARTS = tuple(
     re.compile(part)
     for part in (
@@ -455,9 +454,14 @@ _KEYWORD_PARTS = tuple(
         _fast_words((b"require",), rb"[\w$>:]") + rb"(_once)?\b",
         rb"`",
         _fast_words((b"new",), rb"\w") + rb"\s+\\?reflection",
-        rb"->\s*(invoke(args)?|fwrite|exec|run|shellexecute)\s*\(",
+        rb"->\s*invoke(args)?\s*\(",
     )
 )
+
+
+#: Methods of objects that write files or run commands (``SplFileObject``, COM shells).
+_OBJECT_SINK_CLASS = re.compile(rb"new\s+\\?(splfileobject|com)\s*\(")
+_OBJECT_SINK_CALL = re.compile(rb"->\s*(fwrite|exec|run|shellexecute)\s*\(")
 
 
 def _keyword_sites(lower: bytes) -> list[int]:
@@ -864,6 +868,9 @@ class PhpAnalyser:
             add(self._climb(node, ("function_call_expression",), 2))
         for start in _keyword_sites(lower):
             add(self._climb(self._node_at(start), _CALL_TYPES, 3))
+        if _OBJECT_SINK_CLASS.search(lower):  # ``->exec(`` is common: only with such a class
+            for match in list(_OBJECT_SINK_CALL.finditer(lower))[:_MAX_MATCHES]:
+                add(self._climb(self._node_at(match.start()), _CALL_TYPES, 3))
         return out
 
     def _user_calls(self, name: str, fn_node: Node = None) -> list[tuple[Node, int]]:
