@@ -13,7 +13,9 @@ import pytest
 
 from sscguard import cli
 from sscguard.config import ScanConfig
-from sscguard.rules.yara import RuleSet, compile_rules
+from sscguard.extract.files import FileContent
+from sscguard.rules.yara import Matcher, RuleSet, compile_rules
+from sscguard.scan import BatchResult, analyse_content
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "tests" / "samples"
@@ -34,6 +36,21 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 @pytest.fixture(scope="session")
 def ruleset() -> RuleSet:
     return compile_rules()
+
+
+ScanPath = Callable[[str, bytes], "BatchResult"]
+
+
+@pytest.fixture(scope="session")
+def scan_path(ruleset: RuleSet) -> ScanPath:
+    """One file's bytes through the whole scan path (YARA-X rules, gates, analysers), as a
+    scan runs them; returns the findings and skipped entries it records."""
+    matcher = Matcher(ruleset)
+
+    def run(path: str, data: bytes) -> BatchResult:
+        return analyse_content(path, FileContent(data, len(data), False), matcher, BatchResult())
+
+    return run
 
 
 @pytest.fixture()

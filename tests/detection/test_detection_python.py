@@ -11,11 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import ScanPath
 from sscguard.detect.webshell.pyscript import analyse_python, is_python
-from sscguard.extract.files import FileContent
 from sscguard.model import Finding, Severity
-from sscguard.rules.yara import Matcher, RuleSet
-from sscguard.scan import BatchResult, analyse_content
 
 CGI_HEAD = '#!/usr/bin/env python3\nprint("Content-Type: text/plain\\n")\n'
 
@@ -142,23 +140,16 @@ BENIGN: dict[str, tuple[str, str]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def matcher(ruleset: RuleSet) -> Matcher:
-    return Matcher(ruleset)
-
-
-def _scan(name: str, text: str, matcher: Matcher) -> list[Finding]:
-    data = text.encode()
-    result = analyse_content(f"/srv/www/cgi-bin/{name}", FileContent(data, len(data), False),
-                             matcher, BatchResult())  # fmt: skip
+def _scan(name: str, text: str, scan_path: ScanPath) -> list[Finding]:
+    result = scan_path(f"/srv/www/cgi-bin/{name}", text.encode())
     assert not result.skipped, result.skipped
     return result.findings
 
 
 @pytest.mark.parametrize("case", sorted(POSITIVES))
-def test_request_input_to_python_sink_is_flagged(case: str, matcher: Matcher) -> None:
+def test_request_input_to_python_sink_is_flagged(case: str, scan_path: ScanPath) -> None:
     name, text, rule = POSITIVES[case]
-    found = _scan(name, text, matcher)
+    found = _scan(name, text, scan_path)
     assert any(f.rule_id == rule and f.severity >= Severity.HIGH for f in found), (
         case,
         [(f.rule_id, f.severity) for f in found],
@@ -166,15 +157,15 @@ def test_request_input_to_python_sink_is_flagged(case: str, matcher: Matcher) ->
 
 
 @pytest.mark.parametrize("case", sorted(BENIGN))
-def test_benign_python_is_not_flagged(case: str, matcher: Matcher) -> None:
+def test_benign_python_is_not_flagged(case: str, scan_path: ScanPath) -> None:
     name, text = BENIGN[case]
-    found = [f for f in _scan(name, text, matcher) if f.severity >= Severity.MEDIUM]
+    found = [f for f in _scan(name, text, scan_path) if f.severity >= Severity.MEDIUM]
     assert not found, (case, [(f.rule_id, f.severity, f.title) for f in found])
 
 
-def test_path_names_source_variable_and_sink_with_lines(matcher: Matcher) -> None:
+def test_path_names_source_variable_and_sink_with_lines(scan_path: ScanPath) -> None:
     name, text, _ = POSITIVES["cgi-query-string"]
-    found = next(f for f in _scan(name, text, matcher) if f.rule_id == "SSC-003-474")
+    found = next(f for f in _scan(name, text, scan_path) if f.rule_id == "SSC-003-474")
     steps = [(e.excerpt, e.location.line) for e in found.evidence if e.kind == "dataflow-step"]
     assert steps[0][0].startswith('os.environ.get("QUERY_STRING"') and steps[0][1] == 3
     assert steps[-1] == ("os.system(q)", 4)

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from sscguard.extract.files import FileContent
+from conftest import ScanPath
 from sscguard.model import Finding, Severity
-from sscguard.rules.yara import Matcher, RuleSet
-from sscguard.scan import BatchResult, analyse_content
 
 #: name -> (file name, content, rule expected at medium or above)
 POSITIVES: dict[str, tuple[str, str, str]] = {
@@ -261,23 +259,16 @@ BENIGN: dict[str, tuple[str, str]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def matcher(ruleset: RuleSet) -> Matcher:
-    return Matcher(ruleset)
-
-
-def _scan(name: str, text: str, matcher: Matcher) -> list[Finding]:
-    data = text.encode()
-    result = analyse_content(f"/srv/www/{name}", FileContent(data, len(data), False), matcher,
-                             BatchResult())  # fmt: skip
+def _scan(name: str, text: str, scan_path: ScanPath) -> list[Finding]:
+    result = scan_path(f"/srv/www/{name}", text.encode())
     assert not result.skipped, result.skipped
     return result.findings
 
 
 @pytest.mark.parametrize("case", sorted(POSITIVES))
-def test_new_sink_is_flagged(case: str, matcher: Matcher) -> None:
+def test_new_sink_is_flagged(case: str, scan_path: ScanPath) -> None:
     name, text, rule = POSITIVES[case]
-    found = _scan(name, text, matcher)
+    found = _scan(name, text, scan_path)
     assert any(f.rule_id == rule and f.severity >= Severity.MEDIUM for f in found), (
         case,
         [(f.rule_id, f.severity) for f in found],
@@ -285,23 +276,23 @@ def test_new_sink_is_flagged(case: str, matcher: Matcher) -> None:
 
 
 @pytest.mark.parametrize("case", sorted(BENIGN))
-def test_benign_counterpart_is_not_flagged(case: str, matcher: Matcher) -> None:
+def test_benign_counterpart_is_not_flagged(case: str, scan_path: ScanPath) -> None:
     name, text = BENIGN[case]
-    found = [f for f in _scan(name, text, matcher) if f.severity >= Severity.MEDIUM]
+    found = [f for f in _scan(name, text, scan_path) if f.severity >= Severity.MEDIUM]
     assert not found, (case, [(f.rule_id, f.severity, f.title) for f in found])
 
 
-def test_dropper_finding_says_what_was_written(matcher: Matcher) -> None:
+def test_dropper_finding_says_what_was_written(scan_path: ScanPath) -> None:
     name, text, _ = POSITIVES["php-decoded-request-into-script"]
-    found = next(f for f in _scan(name, text, matcher) if f.rule_id == "SSC-003-402")
+    found = next(f for f in _scan(name, text, scan_path) if f.rule_id == "SSC-003-402")
     assert found.severity is Severity.MEDIUM
     assert "into a server script" in found.title
     steps = " ".join(e.excerpt for e in found.evidence)
     assert '$_POST["d"]' in steps and "written to /x.php" in steps
 
 
-def test_jndi_path_shows_the_variable(matcher: Matcher) -> None:
+def test_jndi_path_shows_the_variable(scan_path: ScanPath) -> None:
     name, text, _ = POSITIVES["jsp-jndi-variable"]
-    found = next(f for f in _scan(name, text, matcher) if f.rule_id == "SSC-003-404")
+    found = next(f for f in _scan(name, text, scan_path) if f.rule_id == "SSC-003-404")
     steps = " ".join(e.excerpt for e in found.evidence)
     assert "request.getParameter" in steps and "c.lookup(n)" in steps

@@ -17,27 +17,17 @@ from pathlib import Path
 
 import pytest
 
-from sscguard.extract.files import FileContent
+from conftest import ScanPath
 from sscguard.model import Severity
-from sscguard.rules.yara import Matcher, RuleSet
-from sscguard.scan import BatchResult, analyse_content
 
 FOLDER = Path(__file__).parents[1] / "samples" / "techniques"
 SAMPLES = sorted(p.name for p in FOLDER.iterdir())
 
 
-def _worst(name: str, matcher: Matcher) -> Severity | None:
-    data = (FOLDER / name).read_bytes()
-    result = analyse_content(
-        f"/srv/www/{name}", FileContent(data, len(data), False), matcher, BatchResult()
-    )
+def _worst(name: str, scan_path: ScanPath) -> Severity | None:
+    result = scan_path(f"/srv/www/{name}", (FOLDER / name).read_bytes())
     assert not result.skipped, result.skipped
     return max((f.severity for f in result.findings), default=None)
-
-
-@pytest.fixture(scope="module")
-def matcher(ruleset: RuleSet) -> Matcher:
-    return Matcher(ruleset)
 
 
 def test_the_matrix_covers_every_family() -> None:
@@ -47,6 +37,6 @@ def test_the_matrix_covers_every_family() -> None:
 
 
 @pytest.mark.parametrize("name", SAMPLES)
-def test_technique_is_flagged_medium_or_above(name: str, matcher: Matcher) -> None:
-    worst = _worst(name, matcher)
+def test_technique_is_flagged_medium_or_above(name: str, scan_path: ScanPath) -> None:
+    worst = _worst(name, scan_path)
     assert worst is not None and worst >= Severity.MEDIUM, (name, worst)
