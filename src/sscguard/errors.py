@@ -24,5 +24,9 @@ class TargetError(SscguardError):
     """A target that cannot be scanned at all (missing root, not a directory, ...)."""
 
 
+class ScanError(SscguardError):
+    """A scan that cannot go on (its worker processes keep dying)."""
+
+
 class ReportError(SscguardError):
     """A saved result document that cannot be loaded or rendered."""

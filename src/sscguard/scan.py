@@ -8,13 +8,15 @@ are in flight at a time.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import socket
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
@@ -24,6 +26,7 @@ from sscguard.config import ScanConfig
 from sscguard.detect.webshell.detectors import run_detectors
 from sscguard.detect.webshell.polyglot import correlate
 from sscguard.detect.webshell.signatures import findings_for
+from sscguard.errors import ScanError
 from sscguard.extract.archive import is_archive, members
 from sscguard.extract.files import (
     FileContent,
@@ -276,35 +279,164 @@ def _run_in_process(
     return total
 
 
+#: worker deaths tolerated in one scan before it stops (each one costs a fresh pool)
+MAX_WORKER_CRASHES = 32
+#: the task a worker runs on a batch; a parameter so tests can make a worker really die
+Task = Callable[[list[FileEntry]], BatchResult]
+
+
+def _new_pool(
+    ruleset: RuleSet, config: ScanConfig, jobs: int, code_analysis: bool
+) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("forkserver"),
+        initializer=_init_worker,
+        initargs=(ruleset, config.max_file_size, code_analysis, True),
+    )
+
+
+def _pool_pass(
+    stream: Iterator[list[FileEntry]],
+    ruleset: RuleSet,
+    config: ScanConfig,
+    observer: Observer,
+    total: BatchResult,
+    task: Task,
+) -> list[list[FileEntry]]:
+    """Scan batches from ``stream`` in a pool until the stream ends or a worker dies.
+
+    Returns the batches lost with a dead worker (a crash in a parser or in the rule engine
+    on attacker-written input, or the OOM killer): every batch in flight then fails, and
+    the stream resumes where it stopped."""
+    lost: list[list[FileEntry]] = []
+    with _new_pool(ruleset, config, config.jobs, config.code_analysis) as pool:
+        pending: dict[Future[BatchResult], list[FileEntry]] = {}
+        limit = config.jobs * 4
+
+        def drain(block_until_below: int) -> None:
+            while len(pending) >= block_until_below:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    batch = pending.pop(future)
+                    try:
+                        part = future.result()
+                    except BrokenProcessPool:
+                        lost.append(batch)
+                        continue
+                    _merge(total, part, observer)
+
+        for batch in stream:
+            try:
+                pending[pool.submit(task, batch)] = batch
+            except BrokenProcessPool:
+                lost.append(batch)
+                break
+            drain(limit)
+            if lost:
+                break
+        drain(1)
+        if lost:
+            _kill_workers(pool)
+    return lost
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill what is left of a broken pool's workers. Python 3.11's executor terminates them
+    itself, but a worker it starts for a batch submitted while it does so is missed, and
+    its shutdown then waits for that worker forever (``_processes`` is the executor's own
+    pid -> Process map; absent, there is nothing more to do)."""
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # reaped or closed
+            process.kill()
+
+
+def _alone(
+    entry: FileEntry, ruleset: RuleSet, config: ScanConfig, code_analysis: bool, task: Task
+) -> BatchResult | None:
+    """``entry`` scanned in a worker of its own; None when that worker died."""
+    with _new_pool(ruleset, config, 1, code_analysis) as pool:
+        try:
+            return pool.submit(task, [entry]).result()
+        except BrokenProcessPool:
+            _kill_workers(pool)
+            return None
+
+
+def _isolate(
+    entries: list[FileEntry],
+    ruleset: RuleSet,
+    config: ScanConfig,
+    observer: Observer,
+    total: BatchResult,
+    task: Task,
+) -> int:
+    """Scan the files a dead worker took with it one at a time, in one worker, to find the
+    one that kills it; that file gets the YARA rules alone in a fresh worker (when it was
+    the code analysis that died) or a skipped entry. Returns the number of deaths."""
+    crashes = 0
+    queue = list(reversed(entries))
+    while queue:
+        with _new_pool(ruleset, config, 1, config.code_analysis) as pool:
+            while queue:
+                entry = queue[-1]
+                try:
+                    part = pool.submit(task, [entry]).result()
+                except BrokenProcessPool:
+                    queue.pop()
+                    crashes += 1
+                    _kill_workers(pool)
+                    _after_crash(entry, ruleset, config, observer, total, task)
+                    break  # this pool is dead: the next file gets a fresh one
+                queue.pop()
+                _merge(total, part, observer)
+    return crashes
+
+
+def _after_crash(
+    entry: FileEntry,
+    ruleset: RuleSet,
+    config: ScanConfig,
+    observer: Observer,
+    total: BatchResult,
+    task: Task,
+) -> None:
+    shown = display_path(entry.path)
+    log.warning("a worker process died while scanning %s", shown)
+    if config.code_analysis:
+        part = _alone(entry, ruleset, config, False, task)
+        if part is not None:
+            _merge(total, part, observer)
+            total.skipped.append(
+                Skipped(shown, SkipCode.ERROR, "the code analysis killed its worker process "
+                        "(a crash on this input); only the YARA rules ran on this file")
+            )  # fmt: skip
+            return
+    total.skipped.append(
+        Skipped(shown, SkipCode.ERROR, "the worker process died while scanning this file "
+                "(a crash on this input); not scanned")
+    )  # fmt: skip
+
+
 def _run_pool(
     first: list[list[FileEntry]],
     batches: Iterator[list[FileEntry]],
     ruleset: RuleSet,
     config: ScanConfig,
     observer: Observer,
+    task: Task = _scan_batch,
 ) -> BatchResult:
     total = BatchResult()
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(
-        max_workers=config.jobs,
-        mp_context=context,
-        initializer=_init_worker,
-        initargs=(ruleset, config.max_file_size, config.code_analysis, True),
-    ) as pool:
-        pending: set[Future[BatchResult]] = set()
-        limit = config.jobs * 4
-
-        def drain(block_until_below: int) -> None:
-            nonlocal pending
-            while len(pending) >= block_until_below:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    _merge(total, future.result(), observer)
-
-        for batch in _chain(first, batches):
-            pending.add(pool.submit(_scan_batch, batch))
-            drain(limit)
-        drain(1)
+    stream = _chain(first, batches)
+    crashes = 0
+    while lost := _pool_pass(stream, ruleset, config, observer, total, task):
+        crashes += _isolate([e for b in lost for e in b], ruleset, config, observer, total, task)
+        if crashes > MAX_WORKER_CRASHES:
+            raise ScanError(
+                f"worker processes died {crashes} times; stopping (run with --jobs 1 and -v "
+                "to see where)"
+            )
     return total
 
 
