@@ -42,6 +42,8 @@ rule dotnet_page
         // XSLT with embedded scripts; native memory made executable (a shellcode loader)
         $a27 = /Xsl(Compiled)?Transform/ wide ascii
         $a28 = /VirtualAlloc|VirtualProtect|GetDelegateForFunctionPointer/ wide ascii
+        // XAML and Json.NET type-name deserialisation; remote files downloaded to disk
+        $a29 = /XamlReader|TypeNameHandling|DownloadFile/ wide ascii
     condition:
         any of ($m*) and any of ($a*)
 }

@@ -9,7 +9,7 @@
 // backtick or function definition of every file (about 2.3 CPU-s of ~9 on the corpus):
 //   source: /function\s+\w+\s*\([^)]{0,80}\)\s*\{[^}]{0,400}\b(chr|ord)\s*\(/ nocase
 //   sink:   /([=(;,.]|echo|print|return)\s*`[^`\n]{0,200}\$/ nocase
-//   sink:   /\$\w+\s*\(/
+//   sink:   /\$\w+\s*(\[[^\]\n]{0,40}\]\s*)?\(/
 rule php_source
 {
     strings:
@@ -39,7 +39,7 @@ rule php_source
         $s21 = /\$\$\w+\s*=[^=]/
         $s22 = /array_values\s*\(\s*\$_server/ nocase
         // network input (reverse shells), more decoders
-        $s23 = /(fsockopen|stream_socket_client|socket_create)\s*\(/ nocase
+        $s23 = /(fsockopen|stream_socket_(client|server|accept)|socket_(create|accept))\s*\(/ nocase
         $s24 = /(gzdecode|rawurldecode|urldecode)\s*\(\s*['"]%/ nocase
         $s25 = /pack\s*\(\s*['"](H\*|c\*|C\*)/ nocase
         $s26 = /chr\s*\(\s*\$/ nocase
@@ -78,6 +78,8 @@ rule php_sink
         $k13 = /(^|[^\w$>:])(yaml_parse(_file|_url)?|dl)\s*\(/ nocase
         $k14 = /(^|[^\w$>:])copy\s*\(\s*\$_/ nocase
         $k15 = /->\s*\w+\s*\)\s*\(/
+        // mail()'s fifth argument goes onto sendmail's command line (-X writes a log file)
+        $k16 = /(^|[^\w$>:])(mb_send_)?mail\s*\((\s*[^,;]{1,150},){4}/ nocase
     condition:
         any of them
 }

@@ -135,6 +135,12 @@ _TYPE_CHECK = re.compile(
 _REQUEST_CODE = re.compile(
     rb"Request\s*(\.\s*(Form|QueryString|Params|Item|Headers|Cookies|InputStream)\b|\[|\()"
 )
+#: Json.NET told to read type names from the data (``TypeNameHandling.None`` is safe)
+_TYPE_NAME_HANDLING = re.compile(rb"TypeNameHandling\s*\.\s*(All|Auto|Objects|Arrays)\b")
+_GET_START = re.compile(r'GetMethod\s*\(\s*"Start"')
+_PROCESS_TYPE = re.compile(
+    rb'typeof\s*\(\s*(System\.Diagnostics\.)?Process\s*\)|"System\.Diagnostics\.Process"'
+)
 _HIVES = re.compile(
     r"Registry\.(LocalMachine|ClassesRoot|CurrentUser|Users|CurrentConfig|PerformanceData"
     r"|DynData)\b"
@@ -897,6 +903,37 @@ class CSharpAnalyser:
                 self.path(SinkKind.CODE, "Deserialize of request data (gadget chains run code)",
                           chain, node)  # fmt: skip
             return
+        if lname in ("parse", "load") and rtext.endswith("XamlReader") and args:
+            # XAML instantiates the types it names (ObjectDataProvider calls any method)
+            self.sinks.add("XamlReader")
+            chain = self.taint(args[0], scope)
+            if chain is not None:
+                self.path(SinkKind.CODE, "XamlReader of request data (XAML creates objects)",
+                          chain, node)  # fmt: skip
+            return
+        if lname.startswith("deserializeobject") and args and self._typed_json():
+            self.sinks.add("JsonConvert.DeserializeObject")
+            chain = self.taint(args[0], scope)
+            if chain is not None:
+                self.path(SinkKind.CODE, "Json.NET TypeNameHandling deserialisation of request "
+                          "data (gadget chains run code)", chain, node)  # fmt: skip
+            return
+        if lname == "invoke" and args and self._reflected_start(recv, scope):
+            # typeof(Process).GetMethod("Start").Invoke(null, new object[] { ..request.. })
+            self.sinks.add("Process.Start")
+            chain = self.first_taint(args[1:2], scope)
+            if chain is not None:
+                self.path(SinkKind.COMMAND, "Process.Start through reflection", chain, node)
+            return
+        if lname in ("downloadfile", "downloadfileasync", "downloadfiletaskasync") and (
+            len(args) >= 2
+        ):
+            src = self.taint(args[0], scope)
+            dst = self.taint(args[1], scope)
+            if src is not None and dst is not None:
+                # a remote file the request chooses, saved under a name the request chooses
+                self._write(node, scope, f"WebClient.{name}", dst, src, args[1])
+            return
         if lname in ("jscriptevaluate", "eval") and args:
             self.sinks.add(name)
             chain = self.taint(args[0], scope)
@@ -1007,6 +1044,23 @@ class CSharpAnalyser:
             vtype = recv.child_by_field_name("type")
             return vtype is not None and _text(vtype).split(".")[-1].lower() in _FORMATTERS
         return self._typed(recv, scope, *_FORMATTERS)
+
+    def _typed_json(self) -> bool:
+        """Json.NET is set to honour type names in the data (any setting but ``None``)."""
+        return bool(_TYPE_NAME_HANDLING.search(self.source))
+
+    def _reflected_start(self, recv: Node | None, scope: int) -> bool:
+        """``recv`` is ``<Process type>.GetMethod("Start"...)`` (the type by ``typeof`` or
+        ``Type.GetType``), directly or through a local holding it."""
+        if recv is None:
+            return False
+        text = _text(recv)
+        if recv.type == "identifier":
+            defs = self.defs.get((scope, text)) or self.defs.get((0, text)) or []
+            text = next((_text(d.value) for d in defs if d.value is not None), text)
+        if not _GET_START.search(text):
+            return False
+        return bool(_PROCESS_TYPE.search(self.source))
 
     def _typed(self, node: Node | None, scope: int, *types: str) -> bool:
         if node is None:

@@ -119,6 +119,7 @@ _PHP_SINK = re.compile(
     rb"|->\s*invoke(args)?\s*\(|(?<![\w$>:])(fwrite|fputs)\s*\("
     rb"|new\s+\\?(splfileobject|com)\s*\(|(?<![\w$>:])(yaml_parse(_file|_url)?|dl)\s*\("
     rb"|(?<![\w$>:])copy\s*\(\s*\$_|->\s*\w+\s*\)\s*\("
+    rb"|\$\w+\s*\[[^\]\n]{0,40}\]\s*\(|(?<![\w$>:])(mb_send_)?mail\s*\((\s*[^,;]{1,150},){4}"
 )
 _PHP_SOURCE = re.compile(
     rb"(?i)\$_(GET|POST|REQUEST|COOKIE|FILES)|php://input"
@@ -128,7 +129,7 @@ _PHP_SOURCE = re.compile(
     rb"|create_function|getenv\s*\(\s*['\"]HTTP_|\$HTTP_(GET|POST|COOKIE|RAW_POST)|\$_SESSION"
     rb"|\$GLOBALS\s*\[\s*['\"]_(GET|POST|REQUEST|COOKIE)|(extract|parse_str)\s*\(\s*\$(_|HTTP_)"
     rb"|(import_request_variables|filter_input|exif_read_data)\s*\(|['\"]_(POST|GET|REQUEST|COOKIE)['\"]"
-    rb"|\$\$\w+\s*=[^=]|array_values\s*\(\s*\$_SERVER|(fsockopen|stream_socket_client|socket_create)\s*\("
+    rb"|\$\$\w+\s*=[^=]|array_values\s*\(\s*\$_SERVER|(fsockopen|stream_socket_(client|server|accept)|socket_(create|accept))\s*\("
     rb"|(gzdecode|rawurldecode|urldecode)\s*\(\s*['\"]%|pack\s*\(\s*['\"](H\*|c\*|C\*)|chr\s*\(\s*\$"
     rb"|\bnew\s+ReflectionFunction|(fputs|fwrite|file_put_contents)\s*\([^;]{0,200}<\?(php|=|\s)"
     rb"|['\"]<\?php\s*@?(eval|assert|system|passthru|exec|shell_exec)"
@@ -157,7 +158,8 @@ _QUICK_SOURCES = (
     b"gzuncompress", b"str_rot13", b"hex2bin", b"convert_uudecode", b"create_function",
     b"\\x", b"chr(", b"strrev", b"getenv", b"$http_", b"$globals", b"extract", b"parse_str",
     b"import_request_variables", b"filter_input", b"exif_read_data", b"_post", b"_get", b"$$",
-    b"fsockopen", b"stream_socket_client", b"socket_create", b"urldecode", b"gzdecode", b"pack",
+    b"fsockopen", b"stream_socket_", b"socket_create", b"socket_accept", b"urldecode",
+    b"gzdecode", b"pack",
     b"$_session", b"reflectionfunction", b"fputs", b"fwrite", b"file_put_contents", b"'<?php",
     b'"<?php', b"function", b"eval", b"assert", b"str_replace", b"''", b'""', b"getdoccomment",
 )  # fmt: skip
@@ -169,7 +171,7 @@ _QUICK_SINKS = (
     b"ukey", b"iterator_apply", b"move_uploaded_file", b"file_put_contents", b"preg_",
     b"array_", b"ob_start", b"sort", b"`", b"include", b"require", b"${", b"invoke", b"fwrite",
     b"fputs", b"xml_set_", b"session_set_save_handler", b"libxml_set", b"splfileobject",
-    b"com", b"yaml_parse", b"dl", b"copy",
+    b"com", b"yaml_parse", b"dl", b"copy", b"mail",
 )  # fmt: skip
 
 
@@ -449,7 +451,7 @@ PHP_IDS = LanguageIds("php", "SSC-003-400", "SSC-003-401")
 #: none of its classes), the backtick shape as "backtick ... $" forwards, then its prefix
 #: ``([=(;,.]|echo|print|return)\s*`` by looking back from the backtick.
 _GATE_SOURCE_RX = re.compile(rb"function\s+\w+\s*\([^)]{0,80}\)\s*\{[^}]{0,400}\b(?:chr|ord)\s*\(")
-_GATE_SINK_CALL_RX = re.compile(rb"\$\w+\s*\(")
+_GATE_SINK_CALL_RX = re.compile(rb"\$\w+\s*(?:\[[^\]\n]{0,40}\]\s*)?\(")
 _GATE_TICK_RX = re.compile(rb"`[^`\n]{0,200}\$")
 _SPACE = frozenset(b" \t\n\r\f\v")
 

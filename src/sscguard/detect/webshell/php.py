@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -92,6 +92,9 @@ CALLBACKS = {
 }  # fmt: skip
 FILE_WRITERS = {"file_put_contents": (0, 1), "move_uploaded_file": (1, 0), "copy": (1, 0)}
 #: COM ProgIDs whose objects run commands (``exec``, ``Run``, ``ShellExecute``).
+#: mail functions whose fifth argument is added to sendmail's command line (``-X file``
+#: logs the message, request content included, into a file the attacker names)
+_MAILERS = {"mail", "mb_send_mail"}
 _COM_SHELLS = {b"wscript.shell", b"wscript.shell.1", b"shell.application"}
 #: Functions that parse attacker text and call PHP callbacks for what it asks for (the
 #: fourth argument of yaml_parse maps YAML tags to callables).
@@ -309,6 +312,9 @@ class _Assign:
     source: Node | None = None
     start: int = 0  # byte offsets of the assignment (for the position-based constant fold)
     end: int = 0
+    #: ``$name['k'] = ...``: the literal key written (None: the whole variable, or a key
+    #: that is not a literal)
+    written: bytes | None = None
 
 
 @dataclass(slots=True)
@@ -331,7 +337,7 @@ class _State:
 _SINK_CALL = re.compile(
     rb"(?i)(?<![\w$>:])(eval|assert|system|exec|passthru|popen|proc_open|shell_exec|pcntl_exec"
     rb"|expect_popen|create_function|preg_replace|preg_filter|mb_ereg_replace|file_put_contents"
-    rb"|move_uploaded_file|copy|" + "|".join(CALLBACKS).encode() + rb")\s*\("
+    rb"|move_uploaded_file|copy|mail|mb_send_mail|" + "|".join(CALLBACKS).encode() + rb")\s*\("
 )
 #: ``\$\w+\s*\(|[\])}]\s*\(`` (a call through a variable or an expression), written to start with
 #: one character class so that ``re`` skips ahead to the candidates
@@ -342,7 +348,7 @@ _SINK_WORDS = tuple(
     w.encode()
     for w in sorted({
         *CODE_SINKS, *COMMAND_SINKS, *CALLBACKS, *FILE_WRITERS, *STREAM_WRITERS,
-        *_TAG_CALLBACKS, "preg_replace", "preg_filter", "mb_ereg_replace", "dl",
+        *_TAG_CALLBACKS, "preg_replace", "preg_filter", "mb_ereg_replace", "dl", *_MAILERS,
     })
 )  # fmt: skip
 
@@ -593,6 +599,31 @@ def _out_argument(argument: Node, target: Node) -> tuple[Node, Node] | None:
     return (call, later[0]) if len(later) == 1 else None
 
 
+_SCALAR_CASTS = frozenset({b"int", b"integer", b"float", b"double", b"bool", b"boolean"})
+
+
+def _scalar_cast(cast: Node) -> bool:
+    """``(int) $x`` and the other casts to a number or a boolean."""
+    kind = cast.child_by_field_name("type")
+    return kind is not None and bytes(kind.text).strip().lower() in _SCALAR_CASTS
+
+
+def _literal_key(subscript: Node) -> bytes | None:
+    """The key of ``$a['k']`` / ``$a[3]`` when it is a plain literal, else None."""
+    if subscript.named_child_count < 2:
+        return None
+    index = subscript.named_children[1]
+    if index.type == "integer":
+        return bytes(index.text)
+    if index.type in ("string", "encapsed_string") and index.named_child_count <= 1:
+        inner = index.named_children[0] if index.named_child_count else None
+        if inner is None:
+            return b""
+        if inner.type == "string_content" or inner.type == "string_value":
+            return bytes(inner.text)
+    return None
+
+
 class PhpAnalyser:
     """One file (or one decoded layer) of PHP, analysed on demand from the sinks backwards.
 
@@ -625,6 +656,8 @@ class PhpAnalyser:
         #: node id -> (enclosing function id or 0, parent hops to it), see scope_of
         self._scopes: dict[int, tuple[int, int]] = {}
         self._site_index: dict[bool, dict[bytes, list[int]]] = {}
+        #: the file calls ``define``: a bare name may be a constant set from the request
+        self.constant_defs = b"define" in self.data or b"DEFINE" in self.data
 
     # -- locating nodes --------------------------------------------------------------------
 
@@ -763,8 +796,20 @@ class PhpAnalyser:
             )
             if var is None:
                 continue
+            if (
+                var.type == "variable_name"
+                and var.parent is not None
+                and var.parent.type == "scoped_property_access_expression"
+                and var.parent.child_by_field_name("name") == var
+            ):
+                var = var.parent  # ``Cls::$name = ...`` (read back by _static_taint)
             target = var
             parent = target.parent
+            written_key = (
+                _literal_key(parent)
+                if parent is not None and parent.type == "subscript_expression"
+                else None
+            )
             while parent is not None and parent.type in (
                 "subscript_expression",
                 "list_literal",
@@ -809,7 +854,7 @@ class PhpAnalyser:
                 out.append(
                     _Assign(
                         (scope, name), right, _line(parent), op == ".=", scope, None,
-                        int(parent.start_byte), int(parent.end_byte),
+                        int(parent.start_byte), int(parent.end_byte), written_key,
                     )
                 )  # fmt: skip
             elif (
@@ -1582,10 +1627,26 @@ class PhpAnalyser:
                 label = key.decode("latin-1") if key else ""
                 if label in SUPERGLOBALS and label != "_SERVER":
                     return (Step(_short(node), _line(node)),)
+            if (
+                name
+                and base.type == "variable_name"
+                and name not in SUPERGLOBALS
+                and name not in STORED
+                and name != "GLOBALS"
+                and (read_key := _literal_key(node)) is not None
+            ):
+                return self._keyed_taint(scope, name, read_key, depth)
             chain = self.taint(base, scope, depth + 1)
             if chain and len(chain) == 1 and name in SUPERGLOBALS:
                 return (Step(_short(node), _line(node)),)
             return chain
+        if kind == "scoped_property_access_expression":
+            prop = node.child_by_field_name("name")
+            name = _var_name(prop) if prop is not None else None
+            if name:  # ``Cls::$prop``: a class-wide variable, set anywhere in the file
+                return self._static_taint(name, depth)
+        if kind == "name" and self.constant_defs:
+            return self._constant_taint(node.text.decode("latin-1"), depth)
         if kind in ("member_access_expression", "scoped_property_access_expression"):
             prop = node.child_by_field_name("name")
             chain = (
@@ -1596,6 +1657,8 @@ class PhpAnalyser:
             return chain or self._cast_object_taint(node.child_by_field_name("object"), scope)
         if kind in _ASSIGN_TYPES:
             return self.taint(node.child_by_field_name("right"), scope, depth + 1)
+        if kind == "cast_expression" and _scalar_cast(node):
+            return None  # ``(int) $_GET['w']`` is a number whatever was sent
         if kind in _CALL_TYPES:
             return self._call_taint(node, scope, depth)
         if kind in _PASS_TYPES:
@@ -1604,6 +1667,87 @@ class PhpAnalyser:
                 if chain:
                     return chain
         return None
+
+    def _memo_taint(
+        self, key: tuple[int, str], find: Callable[[], tuple[Step, ...] | None]
+    ) -> tuple[Step, ...] | None:
+        """``find()`` once per key; None while it is being computed (a cycle such as
+        ``self::$x = f(self::$x)`` or ``define('A', A . 'x')``)."""
+        st = self.state
+        if key in st.tainted:
+            return st.tainted[key]
+        if key in self._in_progress:
+            return None
+        self._in_progress.add(key)
+        chain = find()
+        self._in_progress.discard(key)
+        st.tainted[key] = chain
+        return chain
+
+    def _keyed_taint(
+        self, scope: int, name: str, key: bytes, depth: int
+    ) -> tuple[Step, ...] | None:
+        """``$name['key']``: as ``$name``, except that writes of another literal key do not
+        reach it (``$cfg['GET'] = &$_GET[...]`` does not taint ``$cfg['charset']``). Where the
+        variable is a parameter or only assigned elsewhere, it is ``$name`` as a whole."""
+        fn = self._function_at(scope) if scope else None
+        if fn is not None and name in fn.params:
+            return self.variable_taint((scope, name))
+
+        def find() -> tuple[Step, ...] | None:
+            for where in (scope, 0) if scope else (0,):
+                own = [a for a in self._assigns(name) if a.scope == where]
+                if not own:
+                    continue
+                for assign in own:
+                    if assign.written is not None and assign.written != key:
+                        continue
+                    source = assign.value if assign.value is not None else assign.source
+                    found = self.taint(source, where, depth + 1)
+                    if found:
+                        label = f"${name}[{key.decode('latin-1')!r}]"
+                        return (*found, Step(label, assign.line))[-MAX_STEPS:]
+                return None
+            return self.variable_taint((scope, name)) or (
+                self.variable_taint((0, name)) if scope else None
+            )
+
+        return self._memo_taint((scope, f"{name}[{key.decode('latin-1')}]"), find)
+
+    def _static_taint(self, name: str, depth: int) -> tuple[Step, ...] | None:
+        """``Cls::$name``: request input any ``Cls::$name = ...`` in the file assigns."""
+
+        def find() -> tuple[Step, ...] | None:
+            pattern = _rx(rb"[\\\w]+\s*::\s*\$" + re.escape(name.encode("utf-8")) + rb"(?!\w)")
+            for assign in self._assigns(name):
+                if assign.value is None or not pattern.match(self.data, assign.start):
+                    continue
+                found = self.taint(assign.value, assign.scope, depth + 1)
+                if found:
+                    return (*found, Step(f"::${name}", assign.line))[-MAX_STEPS:]
+            return None
+
+        return self._memo_taint((0, "::" + name), find)
+
+    def _constant_taint(self, name: str, depth: int) -> tuple[Step, ...] | None:
+        """A constant ``define()``-d from request input (``define('C', $_POST['c'])``)."""
+        if not name.isidentifier() or name.lower() in ("true", "false", "null"):
+            return None
+
+        def find() -> tuple[Step, ...] | None:
+            needle = _rx(rb"(?i)\bdefine\s*\(\s*['\"]" + re.escape(name.encode("latin-1"))
+                         + rb"['\"]\s*,")  # fmt: skip
+            for match in list(needle.finditer(self.data))[:8]:
+                call = self._climb(self._node_at(match.start()), ("function_call_expression",), 3)
+                args = _args(call) if call is not None else []
+                if len(args) < 2:
+                    continue
+                found = self.taint(args[1], self.scope_of(call), depth + 1)
+                if found:
+                    return (*found, Step(f"define('{name}')", _line(call)))[-MAX_STEPS:]
+            return None
+
+        return self._memo_taint((0, "define:" + name), find)
 
     def _defined_vars(self, node: Node, scope: int) -> bool:
         """``get_defined_vars()``, or a variable holding it: at the top level it holds the
@@ -1833,6 +1977,13 @@ class PhpAnalyser:
         if name == "dl" and args and (chain := self.taint(args[0], scope)):
             self.sinks.append(name)
             self._report(SinkKind.CODE, "dl (loads a request-named PHP extension)", chain, node)
+            return
+        if name in _MAILERS and len(args) >= 5 and self._whole_request(args[4], scope):
+            # a contact form's ``"-f" . $from`` is not taken whole; a shell passes it through
+            self.sinks.append(name)
+            if chain := self.taint(args[4], scope):
+                self._report(SinkKind.COMMAND, f"{name} with request-chosen sendmail options",
+                             chain, node)  # fmt: skip
             return
         if name in _TAG_CALLBACKS and len(args) > _TAG_CALLBACKS[name]:
             self.sinks.append(name)

