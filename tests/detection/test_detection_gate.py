@@ -36,6 +36,10 @@ def test_gate_rules_are_a_superset_of_the_regex_gate(ruleset: RuleSet) -> None:
         b"<?php $d = base64_decode($x); $fn($d);",
         b"<?php $q = $_GET['q']; print `ls $q`;",
         b"<?php function d($s){ return chr(ord($s) ^ 7); } $f = d('x'); $f($z);",
+        # a call through an array element, mail()'s sendmail options, a bind shell
+        b"<?php parse_str($_SERVER['QUERY_STRING'], $o); $o['f']   \n ($o['a']);",
+        b"<?php mail($_GET['t'], 's', $_GET['b'], '', $_GET['o']);",
+        b"<?php $c = stream_socket_accept($s); echo shell_exec(fgets($c));",
     ]
     regex_pass = [d for d in samples if php_atoms(d)]
     assert len(regex_pass) >= 20

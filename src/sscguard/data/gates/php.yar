@@ -9,7 +9,7 @@
 // backtick or function definition of every file (about 2.3 CPU-s of ~9 on the corpus):
 //   source: /function\s+\w+\s*\([^)]{0,80}\)\s*\{[^}]{0,400}\b(chr|ord)\s*\(/ nocase
 //   sink:   /([=(;,.]|echo|print|return)\s*`[^`\n]{0,200}\$/ nocase
-//   sink:   /\$\w+\s*(\[[^\]\n]{0,40}\]\s*)?\(/
+//   sink:   /\$\w+\s*\(/
 rule php_source
 {
     strings:
@@ -78,6 +78,9 @@ rule php_sink
         $k13 = /(^|[^\w$>:])(yaml_parse(_file|_url)?|dl)\s*\(/ nocase
         $k14 = /(^|[^\w$>:])copy\s*\(\s*\$_/ nocase
         $k15 = /->\s*\w+\s*\)\s*\(/
+        // a call through an array element or another expression (`$o['f'](...)`): the
+        // joint of "]" and "(" (cheap atoms; the "$" of the full shape would not be)
+        $k17 = /\]\s*\(/
         // mail()'s fifth argument goes onto sendmail's command line (-X writes a log file)
         $k16 = /(^|[^\w$>:])(mb_send_)?mail\s*\((\s*[^,;]{1,150},){4}/ nocase
     condition:

@@ -451,7 +451,7 @@ PHP_IDS = LanguageIds("php", "SSC-003-400", "SSC-003-401")
 #: none of its classes), the backtick shape as "backtick ... $" forwards, then its prefix
 #: ``([=(;,.]|echo|print|return)\s*`` by looking back from the backtick.
 _GATE_SOURCE_RX = re.compile(rb"function\s+\w+\s*\([^)]{0,80}\)\s*\{[^}]{0,400}\b(?:chr|ord)\s*\(")
-_GATE_SINK_CALL_RX = re.compile(rb"\$\w+\s*(?:\[[^\]\n]{0,40}\]\s*)?\(")
+_GATE_SINK_CALL_RX = re.compile(rb"\$\w+\s*\(")
 _GATE_TICK_RX = re.compile(rb"`[^`\n]{0,200}\$")
 _SPACE = frozenset(b" \t\n\r\f\v")
 

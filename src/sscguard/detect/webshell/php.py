@@ -599,6 +599,8 @@ def _out_argument(argument: Node, target: Node) -> tuple[Node, Node] | None:
     return (call, later[0]) if len(later) == 1 else None
 
 
+#: ``define('NAME', ...)``: the constant's name (case-insensitive call, as PHP's)
+_DEFINE = re.compile(rb"(?i)(?<![\w$>:])define\s*\(\s*['\"](\w+)['\"]\s*,")
 _SCALAR_CASTS = frozenset({b"int", b"integer", b"float", b"double", b"bool", b"boolean"})
 
 
@@ -658,6 +660,7 @@ class PhpAnalyser:
         self._site_index: dict[bool, dict[bytes, list[int]]] = {}
         #: the file calls ``define``: a bare name may be a constant set from the request
         self.constant_defs = b"define" in self.data or b"DEFINE" in self.data
+        self._define_sites: dict[str, list[int]] | None = None
 
     # -- locating nodes --------------------------------------------------------------------
 
@@ -1690,9 +1693,14 @@ class PhpAnalyser:
         """``$name['key']``: as ``$name``, except that writes of another literal key do not
         reach it (``$cfg['GET'] = &$_GET[...]`` does not taint ``$cfg['charset']``). Where the
         variable is a parameter or only assigned elsewhere, it is ``$name`` as a whole."""
+        whole = self.variable_taint((scope, name)) or (
+            self.variable_taint((0, name)) if scope else None
+        )
+        if whole is None:
+            return None  # no key of an untainted array is tainted (the common case: cheap)
         fn = self._function_at(scope) if scope else None
         if fn is not None and name in fn.params:
-            return self.variable_taint((scope, name))
+            return whole
 
         def find() -> tuple[Step, ...] | None:
             for where in (scope, 0) if scope else (0,):
@@ -1708,9 +1716,7 @@ class PhpAnalyser:
                         label = f"${name}[{key.decode('latin-1')!r}]"
                         return (*found, Step(label, assign.line))[-MAX_STEPS:]
                 return None
-            return self.variable_taint((scope, name)) or (
-                self.variable_taint((0, name)) if scope else None
-            )
+            return whole
 
         return self._memo_taint((scope, f"{name}[{key.decode('latin-1')}]"), find)
 
@@ -1729,16 +1735,28 @@ class PhpAnalyser:
 
         return self._memo_taint((0, "::" + name), find)
 
+    def _defines(self) -> dict[str, list[int]]:
+        """Where each constant is ``define()``-d (at most 8 sites per name), found once."""
+        if self._define_sites is None:
+            self._define_sites = {}
+            for match in _DEFINE.finditer(self.data):
+                sites = self._define_sites.setdefault(match.group(1).decode("latin-1"), [])
+                if len(sites) < 8:
+                    sites.append(match.start())
+        return self._define_sites
+
     def _constant_taint(self, name: str, depth: int) -> tuple[Step, ...] | None:
         """A constant ``define()``-d from request input (``define('C', $_POST['c'])``)."""
         if not name.isidentifier() or name.lower() in ("true", "false", "null"):
             return None
 
+        sites = self._defines().get(name)
+        if not sites:
+            return None
+
         def find() -> tuple[Step, ...] | None:
-            needle = _rx(rb"(?i)\bdefine\s*\(\s*['\"]" + re.escape(name.encode("latin-1"))
-                         + rb"['\"]\s*,")  # fmt: skip
-            for match in list(needle.finditer(self.data))[:8]:
-                call = self._climb(self._node_at(match.start()), ("function_call_expression",), 3)
+            for at in sites:
+                call = self._climb(self._node_at(at), ("function_call_expression",), 3)
                 args = _args(call) if call is not None else []
                 if len(args) < 2:
                     continue
