@@ -14,6 +14,7 @@ import pytest
 from sscguard import cli
 from sscguard.config import ScanConfig
 from sscguard.extract.files import FileContent
+from sscguard.model import Finding, Severity
 from sscguard.rules.yara import Matcher, RuleSet, compile_rules
 from sscguard.scan import BatchResult, analyse_content
 
@@ -51,6 +52,26 @@ def scan_path(ruleset: RuleSet) -> ScanPath:
         return analyse_content(path, FileContent(data, len(data), False), matcher, BatchResult())
 
     return run
+
+
+def findings_in(scan_path: ScanPath, path: str, text: str) -> list[Finding]:
+    """The findings of ``text`` scanned as ``path`` through the whole scan path; nothing may
+    be skipped."""
+    result = scan_path(path, text.encode())
+    assert not result.skipped, result.skipped
+    return result.findings
+
+
+def assert_flagged(found: list[Finding], rule: str, case: str, least: Severity) -> None:
+    assert any(f.rule_id == rule and f.severity >= least for f in found), (
+        case,
+        [(f.rule_id, f.severity) for f in found],
+    )
+
+
+def assert_not_flagged(found: list[Finding], case: str, least: Severity) -> None:
+    shown = [f for f in found if f.severity >= least]
+    assert not shown, (case, [(f.rule_id, f.severity, f.title) for f in shown])
 
 
 @pytest.fixture()

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ScanPath
+from conftest import ScanPath, assert_flagged, assert_not_flagged, findings_in
 from sscguard.detect.webshell.pyscript import analyse_python, is_python
 from sscguard.model import Finding, Severity
 
@@ -141,26 +141,19 @@ BENIGN: dict[str, tuple[str, str]] = {
 
 
 def _scan(name: str, text: str, scan_path: ScanPath) -> list[Finding]:
-    result = scan_path(f"/srv/www/cgi-bin/{name}", text.encode())
-    assert not result.skipped, result.skipped
-    return result.findings
+    return findings_in(scan_path, f"/srv/www/cgi-bin/{name}", text)
 
 
 @pytest.mark.parametrize("case", sorted(POSITIVES))
 def test_request_input_to_python_sink_is_flagged(case: str, scan_path: ScanPath) -> None:
     name, text, rule = POSITIVES[case]
-    found = _scan(name, text, scan_path)
-    assert any(f.rule_id == rule and f.severity >= Severity.HIGH for f in found), (
-        case,
-        [(f.rule_id, f.severity) for f in found],
-    )
+    assert_flagged(_scan(name, text, scan_path), rule, case, Severity.HIGH)
 
 
 @pytest.mark.parametrize("case", sorted(BENIGN))
 def test_benign_python_is_not_flagged(case: str, scan_path: ScanPath) -> None:
     name, text = BENIGN[case]
-    found = [f for f in _scan(name, text, scan_path) if f.severity >= Severity.MEDIUM]
-    assert not found, (case, [(f.rule_id, f.severity, f.title) for f in found])
+    assert_not_flagged(_scan(name, text, scan_path), case, Severity.MEDIUM)
 
 
 def test_path_names_source_variable_and_sink_with_lines(scan_path: ScanPath) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ScanPath
+from conftest import ScanPath, assert_flagged, assert_not_flagged, findings_in
 from sscguard.model import Finding, Severity
 
 #: name -> (file name, content, rule expected at medium or above)
@@ -159,26 +159,19 @@ BENIGN: dict[str, tuple[str, str]] = {
 
 
 def _scan(name: str, text: str, scan_path: ScanPath) -> list[Finding]:
-    result = scan_path(f"/srv/www/{name}", text.encode())
-    assert not result.skipped, result.skipped
-    return result.findings
+    return findings_in(scan_path, f"/srv/www/{name}", text)
 
 
 @pytest.mark.parametrize("case", sorted(POSITIVES))
 def test_new_flow_is_flagged(case: str, scan_path: ScanPath) -> None:
     name, text, rule = POSITIVES[case]
-    found = _scan(name, text, scan_path)
-    assert any(f.rule_id == rule and f.severity >= Severity.MEDIUM for f in found), (
-        case,
-        [(f.rule_id, f.severity) for f in found],
-    )
+    assert_flagged(_scan(name, text, scan_path), rule, case, Severity.MEDIUM)
 
 
 @pytest.mark.parametrize("case", sorted(BENIGN))
 def test_benign_counterpart_is_not_flagged(case: str, scan_path: ScanPath) -> None:
     name, text = BENIGN[case]
-    found = [f for f in _scan(name, text, scan_path) if f.severity >= Severity.MEDIUM]
-    assert not found, (case, [(f.rule_id, f.severity, f.title) for f in found])
+    assert_not_flagged(_scan(name, text, scan_path), case, Severity.MEDIUM)
 
 
 def test_paths_name_the_new_steps(scan_path: ScanPath) -> None:

@@ -956,12 +956,11 @@ class PhpAnalyser:
         return out
 
     def variable_taint(self, key: tuple[int, str]) -> tuple[Step, ...] | None:
-        st = self.state
-        if key in st.tainted:
-            return st.tainted[key]
-        if key in self._in_progress:
-            return None
-        self._in_progress.add(key)
+        return self._memo_taint(key, lambda: self._variable_chain(key))
+
+    def _variable_chain(self, key: tuple[int, str]) -> tuple[Step, ...] | None:
+        """How request input reaches variable ``key`` (scope, name): an assignment in its
+        scope, a parameter's call sites, or a scope that imports request variables."""
         chain: tuple[Step, ...] | None = None
         scope, name = key
         for assign in self._assigns(name):
@@ -991,8 +990,6 @@ class PhpAnalyser:
             imported = self._imported_vars().get(scope)
             if imported and name not in ("this", "GLOBALS"):
                 chain = (*imported, Step(f"${name} (created from the request)", imported[-1].line))
-        self._in_progress.discard(key)
-        st.tainted[key] = chain
         return chain
 
     def _imported_vars(self) -> dict[int, tuple[Step, ...]]:
