@@ -48,6 +48,16 @@ POSITIVES: dict[str, tuple[str, str, str]] = {
         "<?php\ndefine('TASK', $_POST['t']);\neval(TASK);\n",
         "SSC-003-400",
     ),
+    "php-define-any-case": (
+        "d.php",
+        "<?php\nDefine('TASK', $_POST['t']);\neval(TASK);\n",
+        "SSC-003-400",
+    ),
+    "php-keyed-read-in-extract-scope": (
+        "e.php",
+        "<?php\n$cfg['y'] = 1;\nfunction f() {\n  extract($_GET);\n  eval($cfg['x']);\n}\nf();\n",
+        "SSC-003-400",
+    ),
     "php-string-cast-keeps-taint": (
         "c.php",
         "<?php\nsystem((string) $_GET['c']);\n",

@@ -91,10 +91,10 @@ CALLBACKS = {
     "libxml_set_external_entity_loader": 0,
 }  # fmt: skip
 FILE_WRITERS = {"file_put_contents": (0, 1), "move_uploaded_file": (1, 0), "copy": (1, 0)}
-#: COM ProgIDs whose objects run commands (``exec``, ``Run``, ``ShellExecute``).
 #: mail functions whose fifth argument is added to sendmail's command line (``-X file``
 #: logs the message, request content included, into a file the attacker names)
 _MAILERS = {"mail", "mb_send_mail"}
+#: COM ProgIDs whose objects run commands (``exec``, ``Run``, ``ShellExecute``).
 _COM_SHELLS = {b"wscript.shell", b"wscript.shell.1", b"shell.application"}
 #: Functions that parse attacker text and call PHP callbacks for what it asks for (the
 #: fourth argument of yaml_parse maps YAML tags to callables).
@@ -600,7 +600,7 @@ def _out_argument(argument: Node, target: Node) -> tuple[Node, Node] | None:
 
 
 #: ``define('NAME', ...)``: the constant's name (case-insensitive call, as PHP's)
-_DEFINE = re.compile(rb"(?i)(?<![\w$>:])define\s*\(\s*['\"](\w+)['\"]\s*,")
+_DEFINE = re.compile(rb"(?<![\w$>:])define\s*\(\s*['\"](\w+)['\"]\s*,")  # on lowered text
 _SCALAR_CASTS = frozenset({b"int", b"integer", b"float", b"double", b"bool", b"boolean"})
 
 
@@ -658,8 +658,7 @@ class PhpAnalyser:
         #: node id -> (enclosing function id or 0, parent hops to it), see scope_of
         self._scopes: dict[int, tuple[int, int]] = {}
         self._site_index: dict[bool, dict[bytes, list[int]]] = {}
-        #: the file calls ``define``: a bare name may be a constant set from the request
-        self.constant_defs = b"define" in self.data or b"DEFINE" in self.data
+        #: constant name -> offsets of its ``define()`` calls, found on first use
         self._define_sites: dict[str, list[int]] | None = None
 
     # -- locating nodes --------------------------------------------------------------------
@@ -1645,7 +1644,7 @@ class PhpAnalyser:
             name = _var_name(prop) if prop is not None else None
             if name:  # ``Cls::$prop``: a class-wide variable, set anywhere in the file
                 return self._static_taint(name, depth)
-        if kind == "name" and self.constant_defs:
+        if kind == "name" and self._defines():
             return self._constant_taint(node.text.decode("latin-1"), depth)
         if kind in ("member_access_expression", "scoped_property_access_expression"):
             prop = node.child_by_field_name("name")
@@ -1690,9 +1689,8 @@ class PhpAnalyser:
         """``$name['key']``: as ``$name``, except that writes of another literal key do not
         reach it (``$cfg['GET'] = &$_GET[...]`` does not taint ``$cfg['charset']``). Where the
         variable is a parameter or only assigned elsewhere, it is ``$name`` as a whole."""
-        whole = self.variable_taint((scope, name)) or (
-            self.variable_taint((0, name)) if scope else None
-        )
+        here = self.variable_taint((scope, name))
+        whole = here or (self.variable_taint((0, name)) if scope else None)
         if whole is None:
             return None  # no key of an untainted array is tainted (the common case: cheap)
         fn = self._function_at(scope) if scope else None
@@ -1703,6 +1701,8 @@ class PhpAnalyser:
             for where in (scope, 0) if scope else (0,):
                 own = [a for a in self._assigns(name) if a.scope == where]
                 if not own:
+                    if where == scope and here is not None:
+                        return here  # created from the request in this scope (extract ...)
                     continue
                 for assign in own:
                     if assign.written is not None and assign.written != key:
@@ -1736,8 +1736,9 @@ class PhpAnalyser:
         """Where each constant is ``define()``-d (at most 8 sites per name), found once."""
         if self._define_sites is None:
             self._define_sites = {}
-            for match in _DEFINE.finditer(self.data):
-                sites = self._define_sites.setdefault(match.group(1).decode("latin-1"), [])
+            for match in _DEFINE.finditer(self.lower):  # the name as written, not lowered
+                name = self.data[match.start(1) : match.end(1)].decode("latin-1")
+                sites = self._define_sites.setdefault(name, [])
                 if len(sites) < 8:
                     sites.append(match.start())
         return self._define_sites
