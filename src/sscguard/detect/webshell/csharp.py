@@ -863,18 +863,12 @@ class CSharpAnalyser:
                          "an assembly embedded in the page as an encoded blob")  # fmt: skip
             return
         if lname == "shell" and rtext.endswith("Interaction") and args:
-            self.sinks.add("Interaction.Shell")
-            chain = self.taint(args[0], scope)
-            if chain is not None:
-                self.path(SinkKind.COMMAND, "Interaction.Shell", chain, node)
+            self._arg_sink(node, scope, args[0], SinkKind.COMMAND, "Interaction.Shell")
             return
         if lname == "load" and args and self._xslt_scripts(recv, args, scope):
             # a stylesheet from the request whose msxsl:script blocks are compiled and run
-            self.sinks.add("XslCompiledTransform.Load")
-            chain = self.taint(args[0], scope)
-            if chain is not None:
-                self.path(SinkKind.CODE, "XSLT stylesheet with scripts from the request",
-                          chain, node)  # fmt: skip
+            self._arg_sink(node, scope, args[0], SinkKind.CODE, "XslCompiledTransform.Load",
+                           "XSLT stylesheet with scripts from the request")  # fmt: skip
             return
         if lname == "copy" and rtext.endswith("Marshal") and args and self._native_code():
             chain = self.taint(args[0], scope)
@@ -891,32 +885,22 @@ class CSharpAnalyser:
         roslyn = lname in ("evaluateasync", "runasync")
         if lname in _SCRIPT_HOSTS and args and (not roslyn or rtext.endswith("Script")):
             # PowerShell runspaces and the Roslyn scripting API run the text they are given
-            self.sinks.add(name)
-            chain = self.taint(args[0], scope)
-            if chain is not None:
-                self.path(_SCRIPT_HOSTS[lname], name, chain, node)
+            self._arg_sink(node, scope, args[0], _SCRIPT_HOSTS[lname], name)
             return
         if lname == "deserialize" and args and self._formatter(recv, scope):
-            self.sinks.add(f"{rtext.rsplit('.', 1)[-1] or 'formatter'}.Deserialize")
-            chain = self.taint(args[0], scope)
-            if chain is not None:
-                self.path(SinkKind.CODE, "Deserialize of request data (gadget chains run code)",
-                          chain, node)  # fmt: skip
+            self._arg_sink(node, scope, args[0], SinkKind.CODE,
+                           f"{rtext.rsplit('.', 1)[-1] or 'formatter'}.Deserialize",
+                           "Deserialize of request data (gadget chains run code)")  # fmt: skip
             return
         if lname in ("parse", "load") and rtext.endswith("XamlReader") and args:
             # XAML instantiates the types it names (ObjectDataProvider calls any method)
-            self.sinks.add("XamlReader")
-            chain = self.taint(args[0], scope)
-            if chain is not None:
-                self.path(SinkKind.CODE, "XamlReader of request data (XAML creates objects)",
-                          chain, node)  # fmt: skip
+            self._arg_sink(node, scope, args[0], SinkKind.CODE, "XamlReader",
+                           "XamlReader of request data (XAML creates objects)")  # fmt: skip
             return
         if lname.startswith("deserializeobject") and args and self._typed_json():
-            self.sinks.add("JsonConvert.DeserializeObject")
-            chain = self.taint(args[0], scope)
-            if chain is not None:
-                self.path(SinkKind.CODE, "Json.NET TypeNameHandling deserialisation of request "
-                          "data (gadget chains run code)", chain, node)  # fmt: skip
+            self._arg_sink(node, scope, args[0], SinkKind.CODE, "JsonConvert.DeserializeObject",
+                           "Json.NET TypeNameHandling deserialisation of request data "
+                           "(gadget chains run code)")  # fmt: skip
             return
         if lname == "invoke" and args and self._reflected_start(recv, scope):
             # typeof(Process).GetMethod("Start").Invoke(null, new object[] { ..request.. })
@@ -935,10 +919,7 @@ class CSharpAnalyser:
                 self._write(node, scope, f"WebClient.{name}", dst, src, args[1])
             return
         if lname in ("jscriptevaluate", "eval") and args:
-            self.sinks.add(name)
-            chain = self.taint(args[0], scope)
-            if chain is not None:
-                self.path(SinkKind.CODE, name, chain, node)
+            self._arg_sink(node, scope, args[0], SinkKind.CODE, name)
             return
         if lname in (
             "gettype",
@@ -1044,6 +1025,16 @@ class CSharpAnalyser:
             vtype = recv.child_by_field_name("type")
             return vtype is not None and _text(vtype).split(".")[-1].lower() in _FORMATTERS
         return self._typed(recv, scope, *_FORMATTERS)
+
+    def _arg_sink(
+        self, node: Node, scope: int, arg: Node, kind: SinkKind, sink: str, label: str = ""
+    ) -> None:
+        """A call that runs what ``arg`` holds: ``sink`` is recorded, and a path reported
+        (as ``label``, else the sink's name) when request input reaches ``arg``."""
+        self.sinks.add(sink)
+        chain = self.taint(arg, scope)
+        if chain is not None:
+            self.path(kind, label or sink, chain, node)
 
     def _typed_json(self) -> bool:
         """Json.NET is set to honour type names in the data (any setting but ``None``)."""
